@@ -19,8 +19,8 @@ SystemClock* SystemClock::Get() {
 
 namespace {
 std::tm ToTm(Micros t) {
-  std::time_t secs = static_cast<std::time_t>(t >= 0 ? t / kMicrosPerSecond
-                                                     : (t - kMicrosPerSecond + 1) / kMicrosPerSecond);
+  std::time_t secs = static_cast<std::time_t>(
+      t >= 0 ? t / kMicrosPerSecond : (t - kMicrosPerSecond + 1) / kMicrosPerSecond);
   std::tm tm{};
   gmtime_r(&secs, &tm);
   return tm;
@@ -30,7 +30,7 @@ std::tm ToTm(Micros t) {
 std::string FormatIsoTime(Micros t) {
   std::tm tm = ToTm(t);
   long frac = static_cast<long>(((t % kMicrosPerSecond) + kMicrosPerSecond) % kMicrosPerSecond);
-  char buf[40];
+  char buf[96];
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ", tm.tm_year + 1900,
                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac);
   return buf;
@@ -38,9 +38,9 @@ std::string FormatIsoTime(Micros t) {
 
 std::string FormatIsoTimeSeconds(Micros t) {
   std::tm tm = ToTm(t);
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
   return buf;
 }
 

@@ -14,8 +14,9 @@ TEST(ClockTest, FormatAndParseRoundTrip) {
 }
 
 TEST(ClockTest, RejectsMalformed) {
-  for (const char* s : {"", "2026-01-01", "2026-02-30T00:00:00Z", "2026-01-01T25:00:00Z",
-                        "2026-01-01T00:00:00", "2026-01-01T00:00:00Zjunk", "x026-01-01T00:00:00Z"}) {
+  for (const char* s :
+       {"", "2026-01-01", "2026-02-30T00:00:00Z", "2026-01-01T25:00:00Z", "2026-01-01T00:00:00",
+        "2026-01-01T00:00:00Zjunk", "x026-01-01T00:00:00Z"}) {
     EXPECT_FALSE(ParseIsoTime(s).has_value()) << s;
   }
 }

@@ -41,8 +41,8 @@ std::string NewId() {
 bool LooksLikeId(std::string_view s) {
   if (s.size() != 26) return false;
   for (char c : s) {
-    bool ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z' && c != 'i' && c != 'l' &&
-                                         c != 'o' && c != 'u');
+    bool ok = (c >= '0' && c <= '9') ||
+              (c >= 'a' && c <= 'z' && c != 'i' && c != 'l' && c != 'o' && c != 'u');
     if (!ok) return false;
   }
   return true;

@@ -88,9 +88,9 @@ Status ValidateText(std::string_view s, std::string_view field, size_t min_len, 
   }
   size_t n = CodePoints(s);
   if (n < min_len) {
-    return InvalidArgument(min_len == 1 ? "must not be empty"
-                                        : "must be at least " + std::to_string(min_len) +
-                                              " characters",
+    return InvalidArgument(min_len == 1
+                               ? "must not be empty"
+                               : "must be at least " + std::to_string(min_len) + " characters",
                            std::string(field));
   }
   if (n > max_len) {
@@ -128,8 +128,8 @@ const Json* ObjectReader::Get(std::string_view key) {
   return &*it;
 }
 
-Status ObjectReader::String(std::string_view key, std::string* out, size_t min_len,
-                            size_t max_len, bool multiline) {
+Status ObjectReader::String(std::string_view key, std::string* out, size_t min_len, size_t max_len,
+                            bool multiline) {
   const Json* v = Get(key);
   if (v == nullptr) return InvalidArgument("is required", FieldName(key));
   if (!v->is_string()) return InvalidArgument("must be a string", FieldName(key));
@@ -198,8 +198,8 @@ Status ObjectReader::Int(std::string_view key, int64_t* out, int64_t min, int64_
     x = v->get<int64_t>();
   }
   if (x < min || x > max) {
-    return InvalidArgument(
-        "must be between " + std::to_string(min) + " and " + std::to_string(max), FieldName(key));
+    return InvalidArgument("must be between " + std::to_string(min) + " and " + std::to_string(max),
+                           FieldName(key));
   }
   *out = x;
   return Status::Ok();

@@ -82,15 +82,15 @@ inline Status ResourceExhausted(std::string msg) {
 template <typename T>
 class [[nodiscard]] StatusOr {
  public:
-  StatusOr(const Status& status) : v_(status) {}  // NOLINT(google-explicit-constructor)
+  StatusOr(const Status& status) : v_(status) {}        // NOLINT(google-explicit-constructor)
   StatusOr(Status&& status) : v_(std::move(status)) {}  // NOLINT(google-explicit-constructor)
-  StatusOr(const T& value) : v_(value) {}  // NOLINT(google-explicit-constructor)
-  StatusOr(T&& value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  StatusOr(const T& value) : v_(value) {}               // NOLINT(google-explicit-constructor)
+  StatusOr(T&& value) : v_(std::move(value)) {}         // NOLINT(google-explicit-constructor)
   template <typename U>
-    requires(std::is_constructible_v<T, U &&> && !std::is_same_v<std::decay_t<U>, T> &&
-             !std::is_same_v<std::decay_t<U>, Status> &&
-             !std::is_same_v<std::decay_t<U>, StatusOr<T>>)
-  StatusOr(U&& value) : v_(T(std::forward<U>(value))) {}  // NOLINT(google-explicit-constructor)
+  requires(std::is_constructible_v<T, U&&> && !std::is_same_v<std::decay_t<U>, T> &&
+           !std::is_same_v<std::decay_t<U>, Status> &&
+           !std::is_same_v<std::decay_t<U>, StatusOr<T>>) StatusOr(U&& value)
+      : v_(T(std::forward<U>(value))) {}  // NOLINT(google-explicit-constructor)
 
   bool ok() const { return std::holds_alternative<T>(v_); }
   Status status() const { return ok() ? Status() : std::get<Status>(v_); }
@@ -114,10 +114,10 @@ class [[nodiscard]] StatusOr {
 #define TAMKINE_CONCAT(a, b) TAMKINE_CONCAT_INNER(a, b)
 
 // RETURN_IF_ERROR(expr): returns the Status from the enclosing function when expr is not OK.
-#define RETURN_IF_ERROR(expr)                          \
-  do {                                                 \
-    ::tamkine::Status _st = (expr);                    \
-    if (!_st.ok()) return _st;                         \
+#define RETURN_IF_ERROR(expr)       \
+  do {                              \
+    ::tamkine::Status _st = (expr); \
+    if (!_st.ok()) return _st;      \
   } while (0)
 
 // ASSIGN_OR_RETURN(lhs, expr): evaluates a StatusOr, returns its Status on error, else assigns.

@@ -34,7 +34,8 @@ Value Opt(const std::optional<T>& v) {
   return Value(*v);
 }
 
-// One result row. Accessors CHECK-fail on a type mismatch (a programming error, not user input).
+// One result row. Accessors CHECK-fail on a type mismatch (a programming error, not user input);
+// Double() also accepts an integer cell, which SQLite returns for integral aggregates.
 struct Row {
   std::vector<Value> values;
 
@@ -56,7 +57,12 @@ using Params = std::vector<Value>;
 //
 // Error codes: a UNIQUE or PRIMARY KEY violation is AlreadyExists; a FOREIGN KEY or CHECK violation
 // is FailedPrecondition; a serialization failure or deadlock is Aborted (WithTx retries it); a lost
-// connection, a full disk or an I/O error is Unavailable; anything else is Internal.
+// connection, a full disk or an I/O error is Unavailable; anything else is Internal. A parameter
+// count that does not match the `?`s is InvalidArgument. Messages never quote a bound value.
+//
+// After any call fails, the transaction is over on every backend (PostgreSQL aborts it anyway):
+// later Exec/Query/ExecScript/Commit calls return the first error's code again and nothing of the
+// transaction is kept. To recover from, say, AlreadyExists, begin a new transaction.
 class Tx {
  public:
   virtual ~Tx() = default;
@@ -115,8 +121,10 @@ class Store {
 // reports a serialization conflict (Aborted). fn must be safe to run again.
 Status WithTx(Store& store, TxMode mode, const std::function<Status(Tx&)>& fn, int attempts = 5);
 
-// Opens a store from a URL: "sqlite:///path/to/file.db", a bare path ending in .db, or
-// "postgresql://..." / "postgres://...". For SQLite the parent directory is created.
+// Opens a store from a URL: "sqlite:///abs/path.db", "sqlite:relative/path.db", a bare file path,
+// "postgresql://..." / "postgres://...", or a libpq keyword string starting with "host=" or
+// "dbname=". For SQLite the parent directory is created (mode 0700) and a new file gets mode 0600.
+// InvalidArgument for an unusable URL; Unavailable when the database cannot be reached.
 StatusOr<std::unique_ptr<Store>> OpenStore(const std::string& url);
 
 }  // namespace tamkine::storage
