@@ -1,0 +1,180 @@
+#include "main/serve.h"
+
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
+#include <condition_variable>
+#include <cstdio>
+#include <filesystem>
+#include <mutex>
+#include <thread>
+
+#include "audit/audit_log.h"
+#include "demo/seed.h"
+#include "http/api/api.h"
+#include "http/metrics.h"
+#include "http/server.h"
+#include "keys/keyring_store.h"
+
+namespace tamkine::app {
+
+void AddServeOptions(CLI::App* cmd, ServeOptions* o) {
+  cmd->add_option("--address", o->address, "address to listen on")->capture_default_str();
+  cmd->add_option("--port", o->port, "port (0 = pick a free one and print it)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 65535));
+  cmd->add_flag("--demo", o->demo,
+                "seed the demo province into an empty database; create demo keys if missing");
+  cmd->add_option("--web-dir", o->web_dir, "built web front end (default: web/dist if present)");
+  cmd->add_option("--tls-cert", o->tls_cert, "PEM certificate (chain): serve HTTPS only");
+  cmd->add_option("--tls-key", o->tls_key, "PEM private key");
+  cmd->add_option("--threads", o->worker_threads, "worker threads for request handling")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
+  cmd->add_option("--checkpoint-interval", o->checkpoint_interval_seconds,
+                  "seconds between signed audit checkpoints")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 86400));
+  cmd->add_option("--request-timeout", o->request_timeout_seconds,
+                  "seconds a client has to send a whole request")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3600));
+}
+
+namespace {
+
+// Background duties: signed audit checkpoints and picking up keys rotated by another process.
+// Thread safety: Stop may be called from any thread; the loop wakes at once.
+class Housekeeper {
+ public:
+  Housekeeper(Runtime* rt, int checkpoint_seconds)
+      : rt_(rt), checkpoint_seconds_(checkpoint_seconds), thread_([this] { Loop(); }) {}
+  ~Housekeeper() { Stop(); }
+  void Stop() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  void Loop() {
+    auto next_checkpoint =
+        std::chrono::steady_clock::now() + std::chrono::seconds(checkpoint_seconds_);
+    std::unique_lock<std::mutex> lock(mu_);
+    while (!stop_) {
+      cv_.wait_for(lock, std::chrono::seconds(kKeyringRefreshSeconds), [this] { return stop_; });
+      if (stop_) break;
+      lock.unlock();
+      Status s = keys::RefreshKeyring(*rt_->store, *rt_->keyring);
+      if (!s.ok()) spdlog::warn("keyring refresh failed: {}", s.ToString());
+      if (rt_->audit_key && std::chrono::steady_clock::now() >= next_checkpoint) {
+        Checkpoint();
+        next_checkpoint =
+            std::chrono::steady_clock::now() + std::chrono::seconds(checkpoint_seconds_);
+      }
+      lock.lock();
+    }
+    lock.unlock();
+    if (rt_->audit_key) Checkpoint();  // sign the head once more on the way out
+  }
+  void Checkpoint() {
+    auto c = audit::WriteCheckpoint(*rt_->store, *rt_->audit_key, *rt_->clock);
+    if (!c.ok()) {
+      spdlog::warn("audit checkpoint failed: {}", c.status().ToString());
+    } else if (c->has_value()) {
+      spdlog::info("audit checkpoint at entry {}", (*c)->seq);
+    }
+  }
+
+  Runtime* rt_;
+  int checkpoint_seconds_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+}  // namespace
+
+int RunServe(const Paths& paths, const ServeOptions& o) {
+  auto opened = OpenRuntime(paths, o.demo);
+  if (!opened.ok()) {
+    std::fprintf(stderr, "tamkine: %s\n", opened.status().ToString().c_str());
+    if (opened.status().message().find("no key") != std::string::npos ||
+        opened.status().message().find("TAMKINE_KEK") != std::string::npos) {
+      std::fprintf(stderr,
+                   "create keys with `tamkine keys init --key-dir DIR` (outside the data "
+                   "directory), or start with --demo for a demonstration\n");
+    }
+    return 1;
+  }
+  std::unique_ptr<Runtime> rt = std::move(*opened);
+  if (o.demo) {
+    auto seeded = demo::SeedDemo(rt->Deps());
+    if (!seeded.ok()) {
+      std::fprintf(stderr, "tamkine: demo seeding failed: %s\n",
+                   seeded.status().ToString().c_str());
+      return 1;
+    }
+    if (!seeded->already_seeded) {
+      spdlog::info("demo data: {} units, {} accounts", seeded->units, seeded->users);
+    }
+  }
+
+  identity::UnitService units(rt->Deps());
+  identity::UserService users(rt->Deps());
+  identity::AuthService auth(rt->Deps(), identity::AuthOptions{});
+  audit::AuditService audit_service(rt->store.get(), rt->clock);
+  http::Metrics metrics;
+  storage::Store* store = rt->store.get();
+  metrics.RegisterGauge("tamkine_db_up", "1 when the database answers",
+                        [store] { return store->Ping().ok() ? 1.0 : 0.0; });
+
+  std::string web_dir = o.web_dir;
+  if (web_dir.empty() && std::filesystem::exists("web/dist/index.html")) web_dir = "web/dist";
+
+  http::api::ApiDeps deps;
+  deps.units = &units;
+  deps.users = &users;
+  deps.auth = &auth;
+  deps.audit = &audit_service;
+  deps.clock = rt->clock;
+  deps.metrics = &metrics;
+  deps.ready = [store] { return store->Ping(); };
+  deps.web_dir = web_dir;
+  deps.tls = !o.tls_cert.empty();
+  http::api::Api api(deps);
+
+  http::ServerOptions so;
+  so.address = o.address;
+  so.port = static_cast<uint16_t>(o.port);
+  so.worker_threads = o.worker_threads;
+  so.read_timeout = std::chrono::seconds(o.request_timeout_seconds);
+  so.tls_cert_file = o.tls_cert;
+  so.tls_key_file = o.tls_key;
+  so.static_dir = web_dir;
+  so.handle_signals = true;
+  http::Server server(
+      so, [&api](http::Request& r) { return api.Handle(r); }, &metrics);
+  server.set_body_limit(
+      [&api](std::string_view m, std::string_view p) { return api.BodyLimit(m, p); });
+  Status listening = server.Listen();
+  if (!listening.ok()) {
+    std::fprintf(stderr, "tamkine: %s\n", listening.ToString().c_str());
+    return 1;
+  }
+  Housekeeper housekeeper(rt.get(), o.checkpoint_interval_seconds);
+  std::printf("listening on %s://%s:%u\n", deps.tls ? "https" : "http", o.address.c_str(),
+              server.port());
+  if (o.demo) std::printf("demo accounts and password: docs/DEMO.md\n");
+  std::fflush(stdout);
+  server.Run();
+  housekeeper.Stop();
+  spdlog::info("stopped");
+  return 0;
+}
+
+}  // namespace tamkine::app

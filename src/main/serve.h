@@ -1,0 +1,33 @@
+// `tamkine serve`: starts the HTTP server on the opened runtime, with the background duties
+// (audit checkpoints, keyring refresh) and structured shutdown.
+#pragma once
+
+#include <string>
+
+#include "main/runtime.h"
+
+namespace CLI {
+class App;
+}
+
+namespace tamkine::app {
+
+// How often a running server re-reads the keyring (to pick up `keys rotate` from another process).
+inline constexpr int kKeyringRefreshSeconds = 5;
+
+struct ServeOptions {
+  std::string address = "127.0.0.1";
+  int port = 8080;
+  bool demo = false;
+  std::string web_dir;  // default: web/dist next to the working directory when it exists
+  std::string tls_cert;
+  std::string tls_key;
+  int worker_threads = 4;
+  int checkpoint_interval_seconds = 600;
+  int request_timeout_seconds = 15;
+};
+
+void AddServeOptions(CLI::App* cmd, ServeOptions* o);
+int RunServe(const Paths& paths, const ServeOptions& o);
+
+}  // namespace tamkine::app

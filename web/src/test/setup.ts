@@ -1,0 +1,2 @@
+// jsdom does not implement scrolling; pages call it after navigation.
+window.scrollTo = () => {};
