@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <mutex>
 #include <unordered_map>
 
@@ -11,6 +12,7 @@
 #include "common/json.h"
 #include "crypto/hash.h"
 #include "http/api/codec.h"
+#include "http/api/routes.h"
 #include "http/metrics.h"
 #include "http/static_files.h"
 #include "identity/auth_service.h"
@@ -19,54 +21,44 @@
 #include "reference/regions.h"
 
 namespace tamkine::embedded {
-extern const std::string_view kOpenApiJson;
+extern const std::string_view kOpenApiParts;
 }
 
 namespace tamkine::http::api {
 
-std::string_view OpenApiDocument() { return embedded::kOpenApiJson; }
+std::string_view OpenApiDocument() {
+  // The parts (docs/openapi/*.json, in name order) merged once: the first is the base; the others
+  // add paths and component schemas.
+  static const std::string doc = [] {
+    auto parts = ParseJson(embedded::kOpenApiParts, 64);
+    if (!parts.ok() || !parts->is_array() || parts->empty()) std::abort();  // part of the build
+    Json merged = (*parts)[0];
+    for (size_t i = 1; i < parts->size(); ++i) {
+      const Json& p = (*parts)[i];
+      for (auto it = p["paths"].begin(); it != p["paths"].end(); ++it) {
+        if (merged["paths"].contains(it.key())) std::abort();  // a path belongs to one part
+        merged["paths"][it.key()] = it.value();
+      }
+      if (p.contains("components") && p["components"].contains("schemas")) {
+        for (auto it = p["components"]["schemas"].begin(); it != p["components"]["schemas"].end();
+             ++it) {
+          merged["components"]["schemas"][it.key()] = it.value();
+        }
+      }
+    }
+    return merged.dump(1);
+  }();
+  return doc;
+}
 
 namespace {
 
 constexpr char kSessionCookie[] = "tamkine_session";
 
-// The context of the request being handled on this worker thread: set by Api::Handle around
-// the handler call, so handlers keep the router's plain Handler signature.
-struct CallContext {
-  access::RequestContext ctx;
-  std::optional<identity::SessionInfo> session;
-  std::string token;
-};
 thread_local CallContext* t_call = nullptr;
-
-CallContext& Call() { return *t_call; }
 
 bool IsStateChanging(std::string_view method) {
   return method == "POST" || method == "PUT" || method == "PATCH" || method == "DELETE";
-}
-
-Response Ok(const Json& j, int status = 200) { return Response::JsonBody(status, j); }
-Response Err(const Status& s) { return Response::FromStatus(s); }
-
-StatusOr<Json> Body(const Request& req) {
-  if (req.body.empty()) return InvalidArgument("a JSON body is required");
-  return ParseJson(req.body);
-}
-
-// Parses an optional integer query parameter; InvalidArgument naming it otherwise.
-StatusOr<std::optional<int64_t>> QueryInt(const Request& req, const char* name, int64_t min,
-                                          int64_t max) {
-  auto v = req.Query(name);
-  if (!v) return std::optional<int64_t>();
-  try {
-    size_t used = 0;
-    long long x = std::stoll(*v, &used);
-    if (used != v->size() || x < min || x > max) throw std::out_of_range(name);
-    return std::optional<int64_t>(x);
-  } catch (const std::exception&) {
-    return InvalidArgument(
-        "must be an integer between " + std::to_string(min) + " and " + std::to_string(max), name);
-  }
 }
 
 std::string SessionCookie(const std::string& token, bool tls, bool clear) {
@@ -109,6 +101,40 @@ class RateLimiter {
 };
 
 }  // namespace
+
+CallContext& Call() { return *t_call; }
+
+StatusOr<Json> Body(const Request& req) {
+  if (req.body.empty()) return InvalidArgument("a JSON body is required");
+  return ParseJson(req.body);
+}
+
+StatusOr<std::optional<int64_t>> QueryInt(const Request& req, const char* name, int64_t min,
+                                          int64_t max) {
+  auto v = req.Query(name);
+  if (!v) return std::optional<int64_t>();
+  try {
+    size_t used = 0;
+    long long x = std::stoll(*v, &used);
+    if (used != v->size() || x < min || x > max) throw std::out_of_range(name);
+    return std::optional<int64_t>(x);
+  } catch (const std::exception&) {
+    return InvalidArgument(
+        "must be an integer between " + std::to_string(min) + " and " + std::to_string(max), name);
+  }
+}
+
+void AddRoute(Router& router, std::string method, std::string pattern, std::string policy,
+              std::string summary, Handler handler, size_t max_body) {
+  Route r;
+  r.method = std::move(method);
+  r.pattern = std::move(pattern);
+  r.policy = std::move(policy);
+  r.summary = std::move(summary);
+  r.max_body_bytes = max_body;
+  r.handler = std::move(handler);
+  router.Add(std::move(r));
+}
 
 struct Api::Impl {
   RateLimiter limiter;
@@ -191,15 +217,9 @@ Response Api::Handle(Request& req) {
 void Api::RegisterRoutes() {
   ApiDeps& d = deps_;
   auto add = [this](std::string method, std::string pattern, std::string policy,
-                    std::string summary, Handler h, size_t max_body = 64 * 1024) {
-    Route r;
-    r.method = std::move(method);
-    r.pattern = std::move(pattern);
-    r.policy = std::move(policy);
-    r.summary = std::move(summary);
-    r.max_body_bytes = max_body;
-    r.handler = std::move(h);
-    router_.Add(std::move(r));
+                    std::string summary, Handler h) {
+    AddRoute(router_, std::move(method), std::move(pattern), std::move(policy),
+             std::move(summary), std::move(h));
   };
   auto id = [](const Request& r) { return r.path_params.at("id"); };
 

@@ -1,5 +1,7 @@
 #include "storage/migrations/schema.h"
 
+#include "storage/migrations/versions.h"
+
 namespace tamkine::storage {
 
 namespace {
@@ -125,14 +127,18 @@ FOR EACH ROW EXECUTE FUNCTION tamkine_audit_append_only();
 
 }  // namespace
 
-std::vector<Migration> SchemaMigrations(std::string_view dialect) {
-  bool pg = dialect == "postgresql";
-  std::vector<Migration> out;
-  out.push_back({1, "identity, sessions, keyring, audit",
-                 std::string(kV1) + std::string(pg ? kV1PostgresTriggers : kV1SqliteTriggers)});
-  return out;
+std::string V1IdentityAudit(bool pg) {
+  return std::string(kV1) + std::string(pg ? kV1PostgresTriggers : kV1SqliteTriggers);
 }
 
-int LatestSchemaVersion() { return 1; }
+std::vector<Migration> SchemaMigrations(std::string_view dialect) {
+  bool pg = dialect == "postgresql";
+  // One line per version, in order; each capability keeps its SQL in its own vNNN_*.cc file.
+  return {
+      {1, "identity, sessions, keyring, audit", V1IdentityAudit(pg)},
+  };
+}
+
+int LatestSchemaVersion() { return SchemaMigrations("sqlite").back().version; }
 
 }  // namespace tamkine::storage

@@ -1,0 +1,13 @@
+# Writes OUT as a JSON array of the documents listed (;-separated) in FILES, in that order.
+set(out "[")
+set(first TRUE)
+foreach(f ${FILES})
+  file(READ ${f} content)
+  if(NOT first)
+    string(APPEND out ",\n")
+  endif()
+  string(APPEND out "${content}")
+  set(first FALSE)
+endforeach()
+string(APPEND out "]\n")
+file(WRITE ${OUT} "${out}")

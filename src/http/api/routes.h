@@ -1,0 +1,42 @@
+// What the route files of each capability share: the per-request call context set by the
+// middleware, response helpers, body and query decoding, and route registration. A capability
+// adds `Register<Name>Routes(Router&, ApiDeps&)` in its own `<name>_routes.cc`, calls it from
+// Api::RegisterRoutes, and describes its endpoints in docs/openapi/<nn>-<name>.json.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "access/subject.h"
+#include "common/json.h"
+#include "http/api/api.h"
+#include "http/request.h"
+#include "http/router.h"
+#include "identity/auth_service.h"
+
+namespace tamkine::http::api {
+
+// The request being handled on this worker thread (set by Api::Handle around the handler).
+struct CallContext {
+  access::RequestContext ctx;
+  std::optional<identity::SessionInfo> session;  // set unless the route is public
+  std::string token;
+};
+CallContext& Call();
+
+inline Response Ok(const Json& j, int status = 200) { return Response::JsonBody(status, j); }
+inline Response Err(const Status& s) { return Response::FromStatus(s); }
+
+// The request body parsed as JSON; InvalidArgument when empty, malformed or invalid UTF-8.
+StatusOr<Json> Body(const Request& req);
+
+// An optional integer query parameter within [min, max]; InvalidArgument naming it otherwise.
+StatusOr<std::optional<int64_t>> QueryInt(const Request& req, const char* name, int64_t min,
+                                          int64_t max);
+
+// Registers a route; `policy` is "public", "authenticated" or an action of access::Policies().
+void AddRoute(Router& router, std::string method, std::string pattern, std::string policy,
+              std::string summary, Handler handler, size_t max_body = 64 * 1024);
+
+}  // namespace tamkine::http::api

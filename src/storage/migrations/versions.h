@@ -1,0 +1,11 @@
+// The SQL of each schema version, one function per version, each in its own file (v1 lives in
+// schema.cc). `pg` selects PostgreSQL's variant where the dialects differ (triggers).
+#pragma once
+
+#include <string>
+
+namespace tamkine::storage {
+
+std::string V1IdentityAudit(bool pg);
+
+}  // namespace tamkine::storage
