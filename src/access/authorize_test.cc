@@ -5,10 +5,10 @@
 namespace tamkine::access {
 namespace {
 
-Subject Make(std::string id, std::vector<std::pair<std::string, std::string>> unit_roles) {
+Subject Make(std::string id, const std::vector<std::pair<std::string, std::string>>& unit_roles) {
   Subject s;
   s.user_id = std::move(id);
-  for (auto& [unit, role] : unit_roles) {
+  for (const auto& [unit, role] : unit_roles) {
     Membership m;
     m.unit_id = unit;
     m.role = role;

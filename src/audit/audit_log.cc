@@ -131,7 +131,7 @@ StatusOr<VerifyReport> Verify(storage::Store& store, const std::vector<Checkpoin
   std::string prev(kGenesis);
   int64_t expected = 1;
   int64_t last_seq = 0;
-  const int64_t kBatch = 5000;
+  constexpr int64_t kBatch = 5000;
   while (true) {
     ASSIGN_OR_RETURN(auto rows, tx->Query("SELECT " + std::string(kColumns) +
                                               " FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?",
@@ -257,6 +257,15 @@ StatusOr<Checkpoint> CheckpointFromJsonLine(std::string_view line) {
   ASSIGN_OR_RETURN(Json j, ParseJson(line));
   if (!j.is_object()) return InvalidArgument("checkpoint line is not a JSON object");
   Checkpoint c;
+  // get<int64_t>() would convert a float (undefined behaviour when out of range) or wrap a large
+  // unsigned value: only integers that fit are accepted.
+  for (const char* key : {"seq", "time_us"}) {
+    auto it = j.find(key);
+    if (it == j.end() || !it->is_number_integer() ||
+        (it->is_number_unsigned() && it->get<uint64_t>() > INT64_MAX)) {
+      return InvalidArgument(std::string("checkpoint ") + key + " must be an integer");
+    }
+  }
   try {
     c.seq = j.at("seq").get<int64_t>();
     c.hash = j.at("hash").get<std::string>();

@@ -86,11 +86,14 @@ class [[nodiscard]] StatusOr {
   StatusOr(Status&& status) : v_(std::move(status)) {}  // NOLINT(google-explicit-constructor)
   StatusOr(const T& value) : v_(value) {}               // NOLINT(google-explicit-constructor)
   StatusOr(T&& value) : v_(std::move(value)) {}         // NOLINT(google-explicit-constructor)
+  // Converts anything T can be built from (e.g. a string literal for StatusOr<std::string>).
+  // NOLINTBEGIN(google-explicit-constructor,bugprone-forwarding-reference-overload)
   template <typename U>
   requires(std::is_constructible_v<T, U&&> && !std::is_same_v<std::decay_t<U>, T> &&
            !std::is_same_v<std::decay_t<U>, Status> &&
            !std::is_same_v<std::decay_t<U>, StatusOr<T>>) StatusOr(U&& value)
-      : v_(T(std::forward<U>(value))) {}  // NOLINT(google-explicit-constructor)
+      : v_(T(std::forward<U>(value))) {}  // NOLINT(google-readability-casting)
+  // NOLINTEND(google-explicit-constructor,bugprone-forwarding-reference-overload)
 
   bool ok() const { return std::holds_alternative<T>(v_); }
   Status status() const { return ok() ? Status() : std::get<Status>(v_); }
@@ -123,7 +126,9 @@ class [[nodiscard]] StatusOr {
 // ASSIGN_OR_RETURN(lhs, expr): evaluates a StatusOr, returns its Status on error, else assigns.
 #define ASSIGN_OR_RETURN(lhs, expr) \
   ASSIGN_OR_RETURN_IMPL(TAMKINE_CONCAT(_status_or_, __LINE__), lhs, expr)
+// NOLINTBEGIN(bugprone-macro-parentheses): lhs may be a declaration, which cannot be parenthesised.
 #define ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
   auto tmp = (expr);                          \
   if (!tmp.ok()) return tmp.status();         \
   lhs = std::move(tmp).value()
+// NOLINTEND(bugprone-macro-parentheses)

@@ -8,11 +8,11 @@ namespace tamkine::crypto::internal {
 
 void EnsureSodium() {
   // A function-local static is initialised once even under concurrent first calls.
-  static const bool initialised = [] {
+  static const bool kInitialised = [] {
     if (sodium_init() < 0) std::abort();
     return true;
   }();
-  (void)initialised;
+  (void)kInitialised;
 }
 
 }  // namespace tamkine::crypto::internal

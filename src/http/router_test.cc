@@ -5,10 +5,10 @@
 namespace tamkine::http {
 namespace {
 
-Route MakeRoute(std::string method, std::string pattern, std::string policy = "authenticated",
+Route MakeRoute(const std::string& method, const std::string& pattern, std::string policy = "authenticated",
                 size_t max_body = 1 << 20) {
   Route r;
-  r.method = std::move(method);
+  r.method = method;
   r.pattern = pattern;
   r.policy = std::move(policy);
   r.summary = "test";

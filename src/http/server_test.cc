@@ -404,7 +404,7 @@ TEST_F(ServerTest, HugeHeadersGet431) {
 TEST_F(ServerTest, GarbageGets400) {
   Start();
   static constexpr char kTlsHello[] = "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n";
-  for (std::string garbage :
+  for (const std::string& garbage :
        {std::string("HELLO THERE\r\n\r\n"), std::string("GET /x HTTP/1.1 extra\r\n\r\n"),
         std::string(kTlsHello, sizeof kTlsHello - 1),
         std::string("GET /api/%zz HTTP/1.1\r\nHost: t\r\n\r\n"),

@@ -14,7 +14,7 @@ struct Case {
 };
 
 TEST(StatusMappingTest, EveryCodeMapsToItsHttpStatus) {
-  const Case kCases[] = {
+  const Case cases[] = {
       {StatusCode::kOk, 200, "ok"},
       {StatusCode::kInvalidArgument, 400, "invalid_argument"},
       {StatusCode::kUnauthenticated, 401, "unauthenticated"},
@@ -29,7 +29,7 @@ TEST(StatusMappingTest, EveryCodeMapsToItsHttpStatus) {
       {StatusCode::kUnavailable, 503, "unavailable"},
       {StatusCode::kInternal, 500, "internal"},
   };
-  for (const Case& c : kCases) {
+  for (const Case& c : cases) {
     SCOPED_TRACE(c.name);
     EXPECT_EQ(HttpStatusFor(c.code), c.http);
     if (c.code == StatusCode::kOk) continue;

@@ -79,7 +79,7 @@ class IdentityTest : public ::testing::Test {
   StatusOr<LoginResult> Login(const std::string& user, const std::string& pw,
                               std::optional<std::string> code = std::nullopt,
                               const std::string& addr = "10.0.0.1") {
-    return auth_->Login({user, pw, code, addr, "req"});
+    return auth_->Login({user, pw, std::move(code), addr, "req"});
   }
 
   int64_t CountAudit(const std::string& action, const std::string& decision) {

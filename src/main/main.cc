@@ -140,7 +140,7 @@ int RunKeysRotate(const Paths& p) {
   auto again = keys::ResealAll(*(*rt)->store, *(*rt)->keyring);
   if (!again.ok()) return Fail(again.status());
   std::printf("data key version %u is current; %lld values re-sealed\n", r->new_version,
-              static_cast<long long>(r->values_resealed + *again));
+              static_cast<long long>(r->values_resealed) + static_cast<long long>(*again));
   return 0;
 }
 

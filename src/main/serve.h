@@ -6,9 +6,9 @@
 
 #include "main/runtime.h"
 
-namespace CLI {
+namespace CLI {  // NOLINT(readability-identifier-naming): CLI11's namespace
 class App;
-}
+}  // namespace CLI
 
 namespace tamkine::app {
 

@@ -31,8 +31,8 @@ std::vector<Region> Parse() {
 }  // namespace
 
 const std::vector<Region>& Regions() {
-  static const std::vector<Region> regions = Parse();
-  return regions;
+  static const std::vector<Region> kRegions = Parse();
+  return kRegions;
 }
 
 const Region* FindRegion(int code) {

@@ -29,7 +29,7 @@ namespace tamkine::http::api {
 std::string_view OpenApiDocument() {
   // The parts (docs/openapi/*.json, in name order) merged once: the first is the base; the others
   // add paths and component schemas.
-  static const std::string doc = [] {
+  static const std::string kDoc = [] {
     auto parts = ParseJson(embedded::kOpenApiParts, 64);
     if (!parts.ok() || !parts->is_array() || parts->empty()) std::abort();  // part of the build
     Json merged = (*parts)[0];
@@ -48,7 +48,7 @@ std::string_view OpenApiDocument() {
     }
     return merged.dump(1);
   }();
-  return doc;
+  return kDoc;
 }
 
 namespace {
