@@ -1,0 +1,300 @@
+#include "matching/scorer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+
+namespace tamkine::matching {
+namespace {
+
+constexpr int kUnit = 20;        // one consonant edit
+constexpr int kCloseMax = 12;    // spelling variants: vowels, w/y, one similar consonant
+constexpr int kPartialMax = 26;  // one consonant wrong (and some vowels)
+constexpr size_t kMaxLen = 48;   // longer phonetic strings are compared on their first 48
+
+bool IsVowel(char c) { return c == 'a' || c == 'e' || c == 'i' || c == 'u'; }
+bool IsWeak(char c) { return c == 'w' || c == 'y'; }
+
+int Indel(char c, bool arabic) {
+  if (IsVowel(c)) return c == 'e' ? 3 : arabic ? 2 : 5;
+  if (IsWeak(c)) return 10;
+  if (c == 'h') return 12;
+  return kUnit;
+}
+
+bool Similar(char x, char y) {
+  auto is = [&](char a, char b) { return (x == a && y == b) || (x == b && y == a); };
+  return is('s', 'z') || is('s', 'c') || is('c', 'j') || is('t', 'd') || is('k', 'g') ||
+         is('g', 'j') || is('h', 'x') || is('k', 'x') || is('b', 'f') || is('d', 'z') ||
+         is('j', 'z');
+}
+
+int Sub(char x, char y) {
+  if (x == y) return 0;
+  bool vx = IsVowel(x), vy = IsVowel(y);
+  if (vx && vy) return (x == 'e' || y == 'e') ? 3 : 6;
+  if ((x == 'w' && y == 'u') || (x == 'u' && y == 'w') || (x == 'y' && y == 'i') ||
+      (x == 'i' && y == 'y')) {
+    return 4;
+  }
+  if ((IsWeak(x) && vy) || (vx && IsWeak(y))) return 8;
+  if (IsWeak(x) && IsWeak(y)) return 10;
+  if (Similar(x, y)) return 10;
+  return kUnit;
+}
+
+bool ArabicScript(Script s) { return s == Script::kArabic || s == Script::kMixed; }
+
+// The date's digits differ in exactly one place.
+bool OneDigit(int a, int b) {
+  if (a == b) return false;
+  int diffs = 0;
+  for (; a > 0 || b > 0; a /= 10, b /= 10) diffs += (a % 10) != (b % 10) ? 1 : 0;
+  return diffs == 1;
+}
+
+float TfAdjust(Field f, Level l, const NameKey& a, const NameKey& b, const ScoringModel& m,
+               const NameFrequencies* freq) {
+  if (freq == nullptr || (l != Level::kExact && l != Level::kClose)) return 0;
+  const bool given = f == Field::kGivenName;
+  const uint32_t* counts = given ? freq->given_counts : freq->family_counts;
+  const double total = given ? freq->given_total : freq->family_total;
+  const double sum_sq = given ? freq->given_sum_sq : freq->family_sum_sq;
+  if (counts == nullptr || total < 1000) return 0;  // too few records for frequencies to mean much
+  uint32_t c = 1;
+  if (a.freq_id < freq->size) c = std::max(c, counts[a.freq_id]);
+  if (b.freq_id < freq->size) c = std::max(c, counts[b.freq_id]);
+  double adj = std::log2((sum_sq / total) / c);
+  return static_cast<float>(std::clamp(adj, double{m.tf_min}, double{m.tf_max}));
+}
+
+struct NameResult {
+  FieldEvidence given, family;
+  bool swapped = false;
+  float total() const { return given.weight + family.weight; }
+};
+
+NameResult ScoreNames(const NameKey& ag, const NameKey& af, const NameKey& bg, const NameKey& bf,
+                      const ScoringModel& m, const NameFrequencies* freq, bool swapped) {
+  NameResult r;
+  r.swapped = swapped;
+  r.given.level = CompareNameParts(ag, bg);
+  r.family.level = CompareNameParts(af, bf);
+  r.given.weight = m.weights.at(Field::kGivenName, r.given.level) +
+                   TfAdjust(Field::kGivenName, r.given.level, ag, bg, m, freq);
+  r.family.weight = m.weights.at(Field::kFamilyName, r.family.level) +
+                    TfAdjust(Field::kFamilyName, r.family.level, af, bf, m, freq);
+  return r;
+}
+
+}  // namespace
+
+std::string_view FieldName(Field f) {
+  switch (f) {
+    case Field::kGivenName:
+      return "given_name";
+    case Field::kFamilyName:
+      return "family_name";
+    case Field::kDateOfBirth:
+      return "date_of_birth";
+    case Field::kCin:
+      return "cin";
+    case Field::kPhone:
+      return "phone";
+    case Field::kCity:
+      return "city";
+  }
+  return "";
+}
+
+std::string_view LevelName(Level l) {
+  switch (l) {
+    case Level::kMissing:
+      return "missing";
+    case Level::kExact:
+      return "exact";
+    case Level::kClose:
+      return "close";
+    case Level::kPartial:
+      return "partial";
+    case Level::kSwapped:
+      return "swapped";
+    case Level::kYearOnly:
+      return "year_only";
+    case Level::kDisagree:
+      return "disagree";
+  }
+  return "";
+}
+
+int PhoneticDistance(std::string_view a, std::string_view b, bool arabic, int cap) {
+  if (a.size() > kMaxLen) a = a.substr(0, kMaxLen);
+  if (b.size() > kMaxLen) b = b.substr(0, kMaxLen);
+  const size_t n = a.size(), m = b.size();
+  // Optimal string alignment (Damerau–Levenshtein without repeated edits of a substring).
+  int rows[3][kMaxLen + 1];
+  int* prev2 = rows[0];
+  int* prev = rows[1];
+  int* cur = rows[2];
+  prev[0] = 0;
+  for (size_t j = 1; j <= m; ++j) prev[j] = prev[j - 1] + Indel(b[j - 1], arabic);
+  for (size_t i = 1; i <= n; ++i) {
+    cur[0] = prev[0] + Indel(a[i - 1], arabic);
+    int row_min = cur[0];
+    for (size_t j = 1; j <= m; ++j) {
+      int v = std::min({prev[j] + Indel(a[i - 1], arabic), cur[j - 1] + Indel(b[j - 1], arabic),
+                        prev[j - 1] + Sub(a[i - 1], b[j - 1])});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && a[i - 1] != b[j - 1]) {
+        v = std::min(v, prev2[j - 2] + 12);
+      }
+      cur[j] = v;
+      row_min = std::min(row_min, v);
+    }
+    if (row_min > cap) return cap;
+    int* t = prev2;
+    prev2 = prev;
+    prev = cur;
+    cur = t;
+  }
+  return std::min(prev[m], cap);
+}
+
+Level CompareNameParts(const NameKey& a, const NameKey& b) {
+  if (a.empty() || b.empty()) return Level::kMissing;
+  if (a.phon == b.phon) return Level::kExact;
+  const bool arabic = ArabicScript(a.script) || ArabicScript(b.script);
+  const int d = PhoneticDistance(a.phon, b.phon, arabic, kPartialMax + 1);
+  if (d <= kCloseMax) return Level::kClose;
+  const size_t consonants = std::max(a.skel.size(), b.skel.size());
+  if (d <= kPartialMax && consonants >= 3) return Level::kPartial;
+  // One part of a compound left out: "Fatima" for "Fatima Zahra".
+  if (a.token_count != b.token_count) {
+    const NameKey& s = a.token_count < b.token_count ? a : b;
+    const NameKey& l = a.token_count < b.token_count ? b : a;
+    if (s.token_count == 1 && l.first_token_len > 0 &&
+        PhoneticDistance(s.phon, std::string_view(l.phon).substr(0, l.first_token_len), arabic,
+                         kCloseMax + 1) <= kCloseMax) {
+      return Level::kPartial;
+    }
+  }
+  return Level::kDisagree;
+}
+
+Level CompareDates(const BirthDate& a, const BirthDate& b) {
+  if (!a.known() || !b.known()) return Level::kMissing;
+  const int dy = std::abs(a.year - b.year);
+  if (a.full() && b.full()) {
+    if (a == b) return Level::kExact;
+    if (a.year == b.year && a.month == b.day && a.day == b.month) return Level::kSwapped;
+    const bool same_md = a.month == b.month && a.day == b.day;
+    if ((same_md && (dy == 1 || OneDigit(a.year, b.year))) ||
+        (a.year == b.year && a.month == b.month && OneDigit(a.day, b.day)) ||
+        (a.year == b.year && a.day == b.day && OneDigit(a.month, b.month))) {
+      return Level::kClose;
+    }
+    return a.year == b.year ? Level::kPartial : Level::kDisagree;
+  }
+  // At least one side is less precise: compare what both give.
+  if (a.year != b.year) return dy == 1 ? Level::kClose : Level::kDisagree;
+  if (a.month != 0 && b.month != 0 && a.month != b.month) return Level::kPartial;
+  return Level::kYearOnly;
+}
+
+namespace {
+
+Level CompareCin(const std::string& a, const std::string& b) {
+  if (a.empty() || b.empty()) return Level::kMissing;
+  if (a == b) return Level::kExact;
+  // One character substituted, inserted, deleted or two adjacent swapped.
+  if (PhoneticDistance(a, b, false, kUnit + 1) <= kUnit) return Level::kClose;
+  return Level::kDisagree;
+}
+
+}  // namespace
+
+Comparison Compare(const NormalizedPerson& a, const NormalizedPerson& b, const ScoringModel& m,
+                   const NameFrequencies* freq) {
+  Comparison c;
+  // Names: the best reading over the splits of each side, and given/family swapped.
+  NameResult best;
+  bool have = false;
+  for (const NameSplit& sa : a.names) {
+    for (const NameSplit& sb : b.names) {
+      NameResult r = ScoreNames(sa.given, sa.family, sb.given, sb.family, m, freq, false);
+      if (!have || r.total() > best.total()) {
+        best = r;
+        have = true;
+      }
+      const bool both_parts =
+          !sa.given.empty() && !sa.family.empty() && !sb.given.empty() && !sb.family.empty();
+      if (both_parts && a.name_order_known && b.name_order_known &&
+          (r.given.level == Level::kDisagree || r.family.level == Level::kDisagree)) {
+        NameResult s = ScoreNames(sa.given, sa.family, sb.family, sb.given, m, freq, true);
+        if (s.total() > best.total()) best = s;
+      }
+    }
+  }
+  if (have) {
+    c.fields[static_cast<size_t>(Field::kGivenName)] = best.given;
+    c.fields[static_cast<size_t>(Field::kFamilyName)] = best.family;
+    c.names_swapped = best.swapped;
+  }
+  auto set = [&](Field f, Level l) {
+    c.fields[static_cast<size_t>(f)] = FieldEvidence{l, m.weights.at(f, l)};
+  };
+  set(Field::kDateOfBirth, CompareDates(a.dob, b.dob));
+  set(Field::kCin, CompareCin(a.cin, b.cin));
+  Level phone = Level::kMissing;
+  if (!a.phones.empty() && !b.phones.empty()) {
+    phone = Level::kDisagree;
+    for (const auto& x : a.phones) {
+      for (const auto& y : b.phones) {
+        if (x == y) phone = Level::kExact;
+      }
+    }
+  }
+  set(Field::kPhone, phone);
+  set(Field::kCity, a.city == 0 || b.city == 0 ? Level::kMissing
+                    : a.city == b.city         ? Level::kExact
+                                               : Level::kDisagree);
+  float score = 0;
+  for (const auto& f : c.fields) score += f.weight;
+  c.score = score;
+  return c;
+}
+
+const ScoringModel& DefaultModel() {
+  static const ScoringModel model = [] {
+    ScoringModel m;
+    Weights& w = m.weights;
+    using F = Field;
+    using L = Level;
+    w.at(F::kGivenName, L::kExact) = 4.5f;
+    w.at(F::kGivenName, L::kClose) = 3.5f;
+    w.at(F::kGivenName, L::kPartial) = 0.5f;
+    w.at(F::kGivenName, L::kDisagree) = -6.0f;
+    w.at(F::kFamilyName, L::kExact) = 4.0f;
+    w.at(F::kFamilyName, L::kClose) = 3.0f;
+    w.at(F::kFamilyName, L::kPartial) = 0.5f;
+    w.at(F::kFamilyName, L::kDisagree) = -4.5f;
+    w.at(F::kDateOfBirth, L::kExact) = 8.0f;
+    w.at(F::kDateOfBirth, L::kSwapped) = 5.0f;
+    w.at(F::kDateOfBirth, L::kYearOnly) = 3.0f;
+    w.at(F::kDateOfBirth, L::kClose) = 3.0f;
+    w.at(F::kDateOfBirth, L::kPartial) = 0.0f;
+    w.at(F::kDateOfBirth, L::kDisagree) = -6.0f;
+    w.at(F::kCin, L::kExact) = 12.0f;
+    w.at(F::kCin, L::kClose) = 5.0f;
+    w.at(F::kCin, L::kDisagree) = -8.0f;
+    w.at(F::kPhone, L::kExact) = 4.0f;
+    w.at(F::kPhone, L::kDisagree) = -1.0f;
+    w.at(F::kCity, L::kExact) = 1.0f;
+    w.at(F::kCity, L::kDisagree) = -1.5f;
+    m.probable_threshold = 12;
+    m.possible_threshold = 6;
+    return m;
+  }();
+  return model;
+}
+
+}  // namespace tamkine::matching

@@ -1,0 +1,94 @@
+// The Fellegi–Sunter scorer: compares two normalised persons field by field, gives each field an
+// agreement level and a weight (log2 of m/u, the likelihood ratio of that level among true
+// duplicates versus different persons), adjusts name weights by how common the name is, and sums.
+// The explanation (level and weight per field) travels with every score.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string_view>
+
+#include "matching/person.h"
+
+namespace tamkine::matching {
+
+enum class Field : uint8_t { kGivenName, kFamilyName, kDateOfBirth, kCin, kPhone, kCity };
+inline constexpr size_t kFieldCount = 6;
+std::string_view FieldName(Field f);  // "given_name", "family_name", "date_of_birth", …
+
+// Agreement levels. Names: exact (same phonetic string), close (spelling or transliteration
+// variant), partial (one consonant differs, or one part of a compound is missing), disagree.
+// Date of birth: exact, swapped (day and month), year_only (one side gives only the year; the
+// years agree), close (one typing slip: year off by one or one digit), partial (same year, day or
+// month differ), disagree. ID number: exact, close (one character), disagree. Phone and city:
+// exact or disagree. missing: either side lacks the field (weight 0).
+enum class Level : uint8_t {
+  kMissing,
+  kExact,
+  kClose,
+  kPartial,
+  kSwapped,
+  kYearOnly,
+  kDisagree,
+};
+inline constexpr size_t kLevelCount = 7;
+std::string_view LevelName(Level l);  // "missing", "exact", "close", …
+
+// Weights in bits (log2 m/u) per field and level; kMissing is always 0.
+struct Weights {
+  std::array<std::array<float, kLevelCount>, kFieldCount> w{};
+  float& at(Field f, Level l) { return w[static_cast<size_t>(f)][static_cast<size_t>(l)]; }
+  float at(Field f, Level l) const { return w[static_cast<size_t>(f)][static_cast<size_t>(l)]; }
+};
+
+// The weights and thresholds shipped with Tamkine (estimation: docs/matching.md).
+struct ScoringModel {
+  Weights weights;
+  double probable_threshold = 0;  // score >= this: probable duplicate
+  double possible_threshold = 0;  // score >= this (and below probable): possible, needs review
+  // Bounds of the frequency adjustment of name agreements, in bits.
+  float tf_min = -3, tf_max = 4;
+};
+const ScoringModel& DefaultModel();
+
+struct FieldEvidence {
+  Level level = Level::kMissing;
+  float weight = 0;  // including the frequency adjustment
+};
+
+struct Comparison {
+  std::array<FieldEvidence, kFieldCount> fields{};
+  bool names_swapped = false;  // given name of one record agreed with family name of the other
+  float score = 0;
+  const FieldEvidence& at(Field f) const { return fields[static_cast<size_t>(f)]; }
+};
+
+// How often name skeletons occur in the index, for the frequency adjustment. counts[id] is the
+// number of records whose given (family) name has the skeleton interned as id; sum_sq is the sum
+// of the squared counts, total the number of records counted. A frequency adjustment is
+// log2((sum_sq / total) / count): positive for names rarer than average, negative for common ones.
+struct NameFrequencies {
+  const uint32_t* given_counts = nullptr;
+  const uint32_t* family_counts = nullptr;
+  size_t size = 0;  // number of interned skeletons
+  double given_total = 0, given_sum_sq = 0;
+  double family_total = 0, family_sum_sq = 0;
+};
+
+// Weighted edit distance between phonetic strings, in units of 1/20 of a consonant edit: vowel
+// edits are cheap (cheaper still when one side is Arabic script, which omits short vowels), w/y
+// against u/i cheaper than against consonants, similar consonants (s/z, t/d, k/g…) half price.
+// Returns at most `cap` (computation stops early past it).
+int PhoneticDistance(std::string_view a, std::string_view b, bool arabic, int cap = 1000);
+
+// The agreement level of two name parts (empty parts are kMissing).
+Level CompareNameParts(const NameKey& a, const NameKey& b);
+
+// The agreement level of two dates of birth.
+Level CompareDates(const BirthDate& a, const BirthDate& b);
+
+// Compares two persons. `freq` may be null (no frequency adjustment). Symmetric in a and b.
+Comparison Compare(const NormalizedPerson& a, const NormalizedPerson& b, const ScoringModel& model,
+                   const NameFrequencies* freq);
+
+}  // namespace tamkine::matching
