@@ -196,5 +196,21 @@ TEST_F(AuditLogTest, ForgedCheckpointSignatureIsReported) {
   EXPECT_EQ(back->signature, cps[0].signature);
 }
 
+// Found by test/fuzz/checkpoint_fuzzer: a float seq was converted to int64 (undefined behaviour
+// when out of range) instead of being rejected.
+TEST(CheckpointLineTest, RejectsNonIntegerNumbers) {
+  const std::string rest = R"(, "hash": "h", "public_key": "k", "signature": "s"})";
+  for (const char* bad :
+       {R"({"seq": 1.5e300, "time_us": 1)", R"({"seq": 1, "time_us": -1e300)",
+        R"({"seq": 2.0, "time_us": 1)", R"({"seq": 18446744073709551615, "time_us": 1)"}) {
+    auto c = CheckpointFromJsonLine(std::string(bad) + rest);
+    EXPECT_EQ(c.status().code(), StatusCode::kInvalidArgument) << bad;
+  }
+  auto ok = CheckpointFromJsonLine(R"({"seq": 3, "time_us": 7)" + rest);
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  EXPECT_EQ(ok->seq, 3);
+  EXPECT_EQ(ok->time, 7);
+}
+
 }  // namespace
 }  // namespace tamkine::audit
