@@ -1,6 +1,6 @@
 // tamkine: the one binary. Subcommands: serve, migrate, seed-demo, audit (verify, checkpoint,
-// export-checkpoints), keys (init, rotate), bootstrap-admin. This file and runtime.cc are the
-// wiring; everything they call is tested on its own.
+// export-checkpoints), keys (init, rotate), bootstrap-admin, dedupe. This file and runtime.cc are
+// the wiring; everything they call is tested on its own.
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
@@ -13,6 +13,7 @@
 #include "audit/audit_log.h"
 #include "demo/seed.h"
 #include "keys/keyring_store.h"
+#include "main/dedupe.h"
 #include "main/runtime.h"
 #include "main/serve.h"
 #include "storage/migrations/schema.h"
@@ -230,9 +231,13 @@ int main(int argc, char** argv) {
   boot_cmd->add_option("--province", admin_province, "province code of the unit")
       ->capture_default_str();
 
+  DedupeOptions dedupe;
+  auto* dedupe_cmd = AddDedupeCommand(cli, &dedupe);
+
   CLI11_PARSE(cli, argc, argv);
 
   if (*serve_cmd) return RunServe(paths, serve);
+  if (*dedupe_cmd) return RunDedupe(dedupe);
   if (*migrate_cmd) return RunMigrate(paths);
   if (*seed_cmd) return RunSeedDemo(paths);
   if (*verify_cmd) return RunAuditVerify(paths, checkpoints_file, trusted_key);
