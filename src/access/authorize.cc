@@ -81,6 +81,375 @@ Decision Self(const Subject& s, const Resource& r) {
   return Deny("only the account holder");
 }
 
+// --- Cases (docs/cases.md) ---------------------------------------------------------------------
+// A case is opened by one unit; another unit works on it only with the survivor's consent for a
+// purpose (for a child: a legal ground), recorded per unit and checked on every request. A user
+// recorded as the perpetrator or as related to the case is refused everything, before any other
+// rule. Break-the-glass opens reads only, in the case's region, for a limited time.
+
+using SectorSet = std::vector<std::string_view>;
+using RoleSet = std::vector<std::string_view>;
+
+bool In(const std::vector<std::string_view>& set, std::string_view v) {
+  return std::find(set.begin(), set.end(), v) != set.end();
+}
+
+// Sectors whose staff work on cases (commissions see aggregates; local authorities and schools
+// report and enforce, outside the case file).
+const SectorSet kCaseSectors = {
+    "police",        "gendarmerie", "prosecution",        "court",           "health",
+    "ngo_listening", "ngo_shelter", "entraide_nationale", "child_protection"};
+// Roles that work on cases (administrators run the system, not cases).
+const RoleSet kCaseRoles = {"unit_head",     "officer", "prosecutor",   "judge",          "clerk",
+                            "social_worker", "doctor",  "psychologist", "accompagnatrice"};
+const SectorSet kJustice = {"police", "gendarmerie", "prosecution", "court"};
+const SectorSet kSocial = {"ngo_listening", "ngo_shelter", "entraide_nationale",
+                           "child_protection"};
+const RoleSet kAnyCaseRole = {};  // empty role set: any role of kCaseRoles
+
+bool IsCaseStaff(const Membership& m) {
+  return In(kCaseSectors, m.sector) && In(kCaseRoles, m.role);
+}
+
+// Who reads each compartment, by sector and role.
+bool ReadsCompartment(const Membership& m, std::string_view compartment) {
+  if (!IsCaseStaff(m)) return false;
+  if (compartment == "clinical") {
+    return m.sector == "health" &&
+           In({"doctor", "psychologist", "unit_head", "social_worker"}, m.role);
+  }
+  if (compartment == "justice") {
+    if (m.sector == "police" || m.sector == "gendarmerie") {
+      return In({"officer", "unit_head"}, m.role);
+    }
+    if (m.sector == "prosecution") {
+      return In({"prosecutor", "unit_head", "clerk", "social_worker"}, m.role);
+    }
+    if (m.sector == "court") return In({"judge", "clerk", "unit_head", "social_worker"}, m.role);
+    return false;
+  }
+  if (compartment == "social") {
+    if (m.role == "social_worker") return true;  // social workers of every sector
+    return In(kSocial, m.sector) && In({"accompagnatrice", "unit_head", "psychologist"}, m.role);
+  }
+  return false;
+}
+
+struct PurposeRule {
+  std::string_view purpose;
+  std::string_view compartment;  // "" = minimal core only
+  SectorSet sectors;             // recipient sectors it fits
+};
+
+const std::vector<PurposeRule>& PurposeRules() {
+  static const std::vector<PurposeRule> kRules = {
+      {"coordination", "", kCaseSectors},
+      {"medical_care", "clinical", {"health"}},
+      {"psychological_care", "clinical", {"health"}},
+      {"investigation_prosecution", "justice", kJustice},
+      {"legal_aid", "social", {"ngo_listening", "ngo_shelter", "entraide_nationale"}},
+      {"social_support",
+       "social",
+       {"ngo_listening", "ngo_shelter", "entraide_nationale", "child_protection", "health",
+        "prosecution", "court"}},
+      {"shelter", "social", {"ngo_shelter", "entraide_nationale"}},
+      {"economic_integration", "social", {"ngo_listening", "ngo_shelter", "entraide_nationale"}},
+      {"child_protection", "social", {"child_protection"}},
+  };
+  return kRules;
+}
+
+// A document type: which sectors read it and which (sector, roles) may add it.
+struct DocumentRule {
+  std::string_view type;
+  SectorSet readers;  // empty: the sector of the unit that added it ("other")
+  std::vector<std::pair<SectorSet, RoleSet>> creators;
+};
+
+const std::vector<DocumentRule>& DocumentRules() {
+  static const SectorSet kJusticeAndSocial = {
+      "police",        "gendarmerie", "prosecution",        "court",
+      "ngo_listening", "ngo_shelter", "entraide_nationale", "child_protection"};
+  static const std::vector<DocumentRule> kRules = {
+      {"medical_certificate",
+       {"health", "police", "gendarmerie", "prosecution", "court"},
+       {{{"health"}, {"doctor", "unit_head"}}}},
+      {"complaint",
+       {"police", "gendarmerie", "prosecution", "court", "ngo_listening"},
+       {{{"police", "gendarmerie"}, {"officer", "unit_head"}},
+        {{"prosecution"}, {"prosecutor", "clerk", "unit_head"}},
+        {{"ngo_listening"}, {"social_worker", "accompagnatrice", "unit_head"}}}},
+      {"police_minutes", kJustice, {{{"police", "gendarmerie"}, {"officer", "unit_head"}}}},
+      {"prosecution_decision",
+       kJusticeAndSocial,
+       {{{"prosecution"}, {"prosecutor", "clerk", "unit_head"}}}},
+      {"protection_order",
+       {"police", "gendarmerie", "prosecution", "court", "health", "ngo_listening", "ngo_shelter",
+        "entraide_nationale", "child_protection"},
+       {{{"prosecution"}, {"prosecutor", "clerk", "unit_head"}},
+        {{"court"}, {"judge", "clerk", "unit_head"}}}},
+      {"hearing_record", {"prosecution", "court"}, {{{"court"}, {"judge", "clerk", "unit_head"}}}},
+      {"judgment", kJusticeAndSocial, {{{"court"}, {"judge", "clerk", "unit_head"}}}},
+      {"shelter_admission",
+       {"ngo_shelter", "entraide_nationale", "ngo_listening", "child_protection"},
+       {{{"ngo_shelter", "entraide_nationale"}, {"social_worker", "unit_head"}}}},
+      {"other", {}, {{kCaseSectors, kAnyCaseRole}}},
+  };
+  return kRules;
+}
+
+const DocumentRule* FindDocumentRule(std::string_view type) {
+  for (const auto& d : DocumentRules()) {
+    if (d.type == type) return &d;
+  }
+  return nullptr;
+}
+
+// Who may move a track to a status ("track:status"); closing is for unit heads and the
+// professionals who decide it. Which moves exist at all is cases/lifecycle.cc's table.
+struct TransitionRule {
+  std::string_view target;
+  SectorSet sectors;
+  RoleSet roles;  // empty: any case role
+};
+
+const std::vector<TransitionRule>& TransitionRules() {
+  static const SectorSet kCarers = {"health", "ngo_listening", "ngo_shelter", "entraide_nationale",
+                                    "child_protection"};
+  static const SectorSet kNgoAndEntraide = {"ngo_listening", "ngo_shelter", "entraide_nationale"};
+  static const std::vector<TransitionRule> kRules = {
+      {"care:orientation", kCaseSectors, kAnyCaseRole},
+      {"care:medical", kCaseSectors, kAnyCaseRole},
+      {"care:psychological", kCarers, kAnyCaseRole},
+      {"care:legal_aid",
+       {"ngo_listening", "ngo_shelter", "entraide_nationale", "prosecution", "court"},
+       kAnyCaseRole},
+      {"care:shelter",
+       {"ngo_shelter", "entraide_nationale", "ngo_listening", "prosecution"},
+       kAnyCaseRole},
+      {"care:training", kNgoAndEntraide, kAnyCaseRole},
+      {"care:economic_integration", kNgoAndEntraide, kAnyCaseRole},
+      {"care:closed", kCaseSectors, {"unit_head", "social_worker"}},
+      {"justice:complaint", {"police", "gendarmerie", "prosecution"}, kAnyCaseRole},
+      {"justice:investigation", {"police", "gendarmerie", "prosecution"}, kAnyCaseRole},
+      {"justice:prosecution_decision", {"prosecution"}, {"prosecutor", "unit_head"}},
+      {"justice:hearings", {"prosecution", "court"}, kAnyCaseRole},
+      {"justice:judgment", {"court"}, {"judge", "clerk", "unit_head"}},
+      {"justice:enforcement", {"court", "prosecution"}, kAnyCaseRole},
+      {"justice:closed_without_action", {"prosecution"}, {"prosecutor", "unit_head"}},
+      {"justice:closed", {"prosecution", "court"}, {"prosecutor", "judge", "unit_head"}},
+      {"child:reception", {"child_protection"}, kAnyCaseRole},
+      {"child:diagnosis", {"child_protection"}, kAnyCaseRole},
+      {"child:referral", {"child_protection"}, kAnyCaseRole},
+      {"child:support", {"child_protection"}, kAnyCaseRole},
+      {"child:closed", {"child_protection"}, {"unit_head", "social_worker"}},
+  };
+  return kRules;
+}
+
+bool Excluded(const Subject& s, const Resource& r) {
+  return std::find(r.excluded_user_ids.begin(), r.excluded_user_ids.end(), s.user_id) !=
+         r.excluded_user_ids.end();
+}
+
+const char kExcludedReason[] =
+    "the user is recorded as the perpetrator of, or as related to, this case";
+
+// How a unit reaches a case.
+enum class Reach {
+  kCore,       // the minimal core: the opening unit or any grant, coordination included
+  kSubstance,  // the case itself: the opening unit or a grant for a purpose beyond coordination
+};
+
+// The grant (or the opening unit) through which membership m reaches the case; "" when none.
+std::string ReachOf(const Membership& m, const Resource& r, Reach reach) {
+  if (m.unit_id == r.unit_id) return "unit that opened the case";
+  for (const auto& g : r.grants) {
+    if (g.unit_id != m.unit_id) continue;
+    if (reach == Reach::kCore || g.purpose != "coordination") {
+      return "survivor consent or legal ground for " + g.purpose;
+    }
+  }
+  return "";
+}
+
+// Break-the-glass: emergency responders of the case's region holding an unexpired grant.
+bool BreaksGlass(const Membership& m, const Resource& r) {
+  static const SectorSet kResponders = {"police", "gendarmerie", "prosecution", "health",
+                                        "child_protection"};
+  return r.break_glass && IsCaseStaff(m) && In(kResponders, m.sector) &&
+         m.region_code == r.region_code && r.region_code != 0;
+}
+
+// The shape of most case rules: not excluded, then the first case-staff membership that reaches
+// the case and passes `fits`; break-the-glass (reads only) when `glass` is true.
+Decision CaseAccess(const Subject& s, const Resource& r, Reach reach, bool glass,
+                    const std::function<bool(const Membership&)>& fits, std::string_view what) {
+  if (Excluded(s, r)) return Deny(kExcludedReason);
+  for (const auto& m : s.memberships) {
+    if (!IsCaseStaff(m) || !fits(m)) continue;
+    std::string how = ReachOf(m, r, reach);
+    if (!how.empty()) return Allow(how, &m);
+  }
+  if (glass) {
+    for (const auto& m : s.memberships) {
+      if (fits(m) && BreaksGlass(m, r)) return Allow("break-the-glass grant (emergency)", &m);
+    }
+  }
+  return Deny("no consent or legal ground for the user's unit to " + std::string(what) +
+              " (or the role does not allow it)");
+}
+
+bool AnyMember(const Membership&) { return true; }
+
+Decision CaseCreate(const Subject& s, const Resource& r) {
+  for (const auto& m : s.memberships) {
+    if (m.unit_id == r.unit_id && IsCaseStaff(m))
+      return Allow("case staff of the receiving unit", &m);
+  }
+  return Deny("requires a case-handling role in the receiving unit");
+}
+
+Decision CaseStaffAnywhere(const Subject& s, const Resource& r) {
+  if (Excluded(s, r)) return Deny(kExcludedReason);
+  for (const auto& m : s.memberships) {
+    if (IsCaseStaff(m)) return Allow("case staff", &m);
+  }
+  return Deny("requires a case-handling role in a case-handling unit");
+}
+
+Decision CaseSearchByName(const Subject& s, const Resource&) {
+  for (const auto& m : s.memberships) {
+    if (IsCaseStaff(m) &&
+        In({"unit_head", "officer", "prosecutor", "social_worker", "doctor"}, m.role)) {
+      return Allow("role authorised to search by name", &m);
+    }
+  }
+  return Deny(
+      "searching by name is reserved to unit heads, officers, prosecutors, social "
+      "workers and doctors");
+}
+
+Decision CaseReadCore(const Subject& s, const Resource& r) {
+  return CaseAccess(s, r, Reach::kCore, true, AnyMember, "see this case");
+}
+
+Decision CaseRead(const Subject& s, const Resource& r) {
+  return CaseAccess(s, r, Reach::kSubstance, true, AnyMember, "read this case");
+}
+
+Decision CaseWrite(const Subject& s, const Resource& r) {
+  return CaseAccess(s, r, Reach::kSubstance, false, AnyMember, "work on this case");
+}
+
+Decision CaseReadCompartment(const Subject& s, const Resource& r) {
+  if (!In(CaseCompartments(), r.subtype)) return Deny("unknown compartment");
+  if (Excluded(s, r)) return Deny(kExcludedReason);
+  for (const auto& m : s.memberships) {
+    if (!ReadsCompartment(m, r.subtype)) continue;
+    if (m.unit_id == r.unit_id) return Allow("unit that opened the case", &m);
+    for (const auto& g : r.grants) {
+      if (g.unit_id == m.unit_id && CompartmentOfPurpose(g.purpose) == r.subtype) {
+        return Allow("survivor consent or legal ground for " + g.purpose, &m);
+      }
+    }
+  }
+  for (const auto& m : s.memberships) {
+    if (ReadsCompartment(m, r.subtype) && BreaksGlass(m, r)) {
+      return Allow("break-the-glass grant (emergency)", &m);
+    }
+  }
+  return Deny("the " + r.subtype +
+              " compartment needs a role of that compartment and the survivor's consent for it");
+}
+
+Decision CaseWriteCompartment(const Subject& s, const Resource& r) {
+  Resource no_glass = r;
+  no_glass.break_glass = false;  // break-the-glass never writes
+  Decision d = CaseReadCompartment(s, no_glass);
+  return d;
+}
+
+Decision DocumentRead(const Subject& s, const Resource& r) {
+  const DocumentRule* rule = FindDocumentRule(r.subtype);
+  if (rule == nullptr) return Deny("unknown document type");
+  auto fits = [&](const Membership& m) {
+    if (rule->readers.empty()) return !r.owner_sector.empty() && m.sector == r.owner_sector;
+    return In(rule->readers, m.sector);
+  };
+  return CaseAccess(s, r, Reach::kSubstance, true, fits, "read documents of type " + r.subtype);
+}
+
+Decision DocumentCreate(const Subject& s, const Resource& r) {
+  const DocumentRule* rule = FindDocumentRule(r.subtype);
+  if (rule == nullptr) return Deny("unknown document type");
+  auto fits = [&](const Membership& m) {
+    for (const auto& [sectors, roles] : rule->creators) {
+      if (In(sectors, m.sector) && (roles.empty() || In(roles, m.role))) return true;
+    }
+    return false;
+  };
+  return CaseAccess(s, r, Reach::kSubstance, false, fits, "add documents of type " + r.subtype);
+}
+
+Decision CaseTransition(const Subject& s, const Resource& r) {
+  const TransitionRule* rule = nullptr;
+  for (const auto& t : TransitionRules()) {
+    if (t.target == r.subtype) rule = &t;
+  }
+  if (rule == nullptr) return Deny("no rule for the move " + r.subtype);
+  auto fits = [&](const Membership& m) {
+    return In(rule->sectors, m.sector) && (rule->roles.empty() || In(rule->roles, m.role));
+  };
+  return CaseAccess(s, r, Reach::kSubstance, false, fits, "make the move " + r.subtype);
+}
+
+Decision ConsentRecord(const Subject& s, const Resource& r) {
+  static const SectorSet kLegalGround = {"child_protection", "prosecution", "court", "police",
+                                         "gendarmerie"};
+  if (r.subtype == "legal_ground") {
+    return CaseAccess(
+        s, r, Reach::kSubstance, false,
+        [](const Membership& m) { return In(kLegalGround, m.sector); }, "record a legal ground");
+  }
+  if (r.subtype == "consent") {
+    return CaseAccess(s, r, Reach::kSubstance, false, AnyMember, "record consent");
+  }
+  return Deny("unknown basis for sharing");
+}
+
+Decision CaseHeadOnly(const Subject& s, const Resource& r) {
+  return CaseAccess(
+      s, r, Reach::kSubstance, false, [](const Membership& m) { return m.role == "unit_head"; },
+      "manage exclusions (unit heads)");
+}
+
+Decision BreakGlass(const Subject& s, const Resource& r) {
+  if (Excluded(s, r)) return Deny(kExcludedReason);
+  Resource with = r;
+  with.break_glass = true;  // would a grant work for this subject?
+  for (const auto& m : s.memberships) {
+    if (BreaksGlass(m, with)) return Allow("emergency responder of the case's region", &m);
+  }
+  return Deny(
+      "break-the-glass is for police, gendarmerie, prosecution, health and child "
+      "protection staff of the case's region");
+}
+
+// Unit heads of the record's unit (alerts) or of any of its units (break-the-glass review: the
+// opening unit and the grantee's unit); never someone in excluded_user_ids.
+Decision HeadOfRecordUnit(const Subject& s, const Resource& r) {
+  if (Excluded(s, r)) return Deny("one may not review one's own access");
+  for (const auto& m : s.memberships) {
+    if (m.role != "unit_head") continue;
+    if (m.unit_id == r.unit_id ||
+        std::find(r.unit_ids.begin(), r.unit_ids.end(), m.unit_id) != r.unit_ids.end()) {
+      return Allow("head of the unit concerned", &m);
+    }
+  }
+  return Deny("requires being head of the unit concerned");
+}
+
 struct Entry {
   ActionPolicy policy;
   Rule rule;
@@ -105,11 +474,106 @@ const std::vector<Entry>& Table() {
       {{"auth.password.change", "the account holder"}, Self},
       {{"audit.read", "administrators"}, AdministratorOnly},
       {{"audit.verify", "administrators"}, AdministratorOnly},
+      // Cases: see the comment above CaseAccess and docs/cases.md.
+      {{"case.create", "case staff (case-handling role and sector) of the receiving unit"},
+       CaseCreate},
+      {{"case.search", "case staff; results only list cases they may see"}, CaseStaffAnywhere},
+      {{"case.search_by_name",
+        "unit heads, officers, prosecutors, social workers and doctors; results only list cases "
+        "whose identity they may read"},
+       CaseSearchByName},
+      {{"case.intake",
+        "case staff of the receiving unit, quoting the reference code, with her consent recorded"},
+       CaseStaffAnywhere},
+      {{"case.read_core",
+        "the opening unit; units with any consent or legal ground; break-the-glass"},
+       CaseReadCore},
+      {{"case.read", "the opening unit; units with consent beyond coordination; break-the-glass"},
+       CaseRead},
+      {{"case.read_identity",
+        "the opening unit; units with consent beyond coordination; break-the-glass"},
+       CaseRead},
+      {{"case.read_compartment",
+        "the compartment's sectors and roles, in the opening unit or with consent for a purpose of "
+        "that compartment; break-the-glass"},
+       CaseReadCompartment},
+      {{"case.note.create",
+        "the compartment's sectors and roles, in the opening unit or with consent for a purpose of "
+        "that compartment"},
+       CaseWriteCompartment},
+      {{"case.update", "the opening unit; units with consent beyond coordination"}, CaseWrite},
+      {{"case.risk.assess", "the opening unit; units with consent beyond coordination"}, CaseWrite},
+      {{"case.transition",
+        "units that reach the case (opening unit or consent beyond coordination), by sector and "
+        "role for each move"},
+       CaseTransition},
+      {{"case.child_report", "the opening unit; units with consent beyond coordination"},
+       CaseWrite},
+      {{"case.followup_code", "the opening unit; units with consent beyond coordination"},
+       CaseWrite},
+      {{"case.access_log", "the opening unit; units with consent beyond coordination"}, CaseWrite},
+      {{"case.exclusion", "unit heads of units that reach the case"}, CaseHeadOnly},
+      {{"consent.record",
+        "the opening unit; units with consent beyond coordination (legal grounds: child "
+        "protection, prosecution, court, police, gendarmerie)"},
+       ConsentRecord},
+      {{"consent.revoke", "the opening unit; units with consent beyond coordination"}, CaseWrite},
+      {{"case.break_glass",
+        "police, gendarmerie, prosecution, health and child protection staff of the case's "
+        "region"},
+       BreakGlass},
+      {{"case.btg.review", "heads of the opening unit or of the grantee's unit, never the grantee"},
+       HeadOfRecordUnit},
+      {{"alert.list", "heads of the unit"}, HeadOfRecordUnit},
+      {{"alert.ack", "heads of the unit"}, HeadOfRecordUnit},
+      {{"document.read",
+        "sectors that read the document type, in units that reach the case; break-the-glass"},
+       DocumentRead},
+      {{"document.create",
+        "sectors and roles that add the document type, in units that reach the case"},
+       DocumentCreate},
   };
   return kTable;
 }
 
 }  // namespace
+
+const std::vector<std::string_view>& CaseCompartments() {
+  static const std::vector<std::string_view> kCompartments = {"clinical", "justice", "social"};
+  return kCompartments;
+}
+
+const std::vector<std::string_view>& ConsentPurposes() {
+  static const std::vector<std::string_view> kPurposes = [] {
+    std::vector<std::string_view> v;
+    for (const auto& p : PurposeRules()) v.push_back(p.purpose);
+    return v;
+  }();
+  return kPurposes;
+}
+
+const std::vector<std::string_view>& CaseDocumentTypes() {
+  static const std::vector<std::string_view> kTypes = [] {
+    std::vector<std::string_view> v;
+    for (const auto& d : DocumentRules()) v.push_back(d.type);
+    return v;
+  }();
+  return kTypes;
+}
+
+std::string_view CompartmentOfPurpose(std::string_view purpose) {
+  for (const auto& p : PurposeRules()) {
+    if (p.purpose == purpose) return p.compartment;
+  }
+  return "";
+}
+
+bool PurposeFitsSector(std::string_view purpose, std::string_view sector) {
+  for (const auto& p : PurposeRules()) {
+    if (p.purpose == purpose) return In(p.sectors, sector);
+  }
+  return false;
+}
 
 const std::vector<ActionPolicy>& Policies() {
   static const std::vector<ActionPolicy> kPolicies = [] {

@@ -10,13 +10,40 @@
 
 namespace tamkine::access {
 
+// One unit's active permission to work on a case for a purpose: the survivor's consent or, for a
+// child, a legal ground. Revoked consents are never put in a Resource.
+struct Grant {
+  std::string unit_id;
+  std::string purpose;  // one of ConsentPurposes()
+};
+
 // What an action is done to. Fields a rule does not need may stay empty.
 struct Resource {
-  std::string type;     // "unit", "user", "audit", ...
+  std::string type;     // "unit", "user", "audit", "case", ...
   std::string id;       // record id, "" for collections
-  std::string unit_id;  // the unit that owns the record (for users: one of their units)
+  std::string unit_id;  // the unit that owns the record (users: one of their units; cases: the
+                        // unit that opened it)
   std::vector<std::string> unit_ids;  // all units the record belongs to (users: memberships)
+
+  // Facts the case rules need (docs/cases.md); empty for other records.
+  std::string subtype;        // a document type, a compartment, a consent basis or "track:status"
+  std::string owner_sector;   // sector of the unit that created the record (documents)
+  int region_code = 0;        // the region the record belongs to
+  std::vector<Grant> grants;  // active consents and legal grounds
+  std::vector<std::string> excluded_user_ids;  // users who may never act on it (perpetrator, ...)
+  bool break_glass = false;  // the subject holds an unexpired break-the-glass grant on it
 };
+
+// The vocabularies the case policy is written in (shared with the cases module).
+const std::vector<std::string_view>& CaseCompartments();   // clinical, justice, social
+const std::vector<std::string_view>& ConsentPurposes();    // coordination, medical_care, ...
+const std::vector<std::string_view>& CaseDocumentTypes();  // medical_certificate, complaint, ...
+// The compartment a consent purpose opens to the recipient unit; "" for "coordination", which
+// opens only the minimal core (reference code, status, next step, holder).
+std::string_view CompartmentOfPurpose(std::string_view purpose);
+// True when a unit of `sector` can use a consent for `purpose` (medical care only for health
+// units, ...); recording a purpose that does not fit the recipient's sector is refused.
+bool PurposeFitsSector(std::string_view purpose, std::string_view sector);
 
 struct Decision {
   bool allowed = false;

@@ -9,6 +9,18 @@ const std::vector<SealedTable>& SealedTables() {
       {"users",
        "id",
        {"display_name_sealed", "email_sealed", "phone_sealed", "totp_secret_sealed"}},
+      // The case file (v002_cases.cc, docs/cases.md).
+      {"index_keys", "name", {"key_sealed"}},
+      {"survivors", "id", {"identity_sealed", "profile_sealed"}},
+      {"intakes", "id", {"notes_sealed"}},
+      {"incidents", "id", {"details_sealed"}},
+      {"perpetrators", "id", {"details_sealed"}},
+      {"risk_assessments", "id", {"answers_sealed"}},
+      {"btg_grants", "id", {"reason_sealed", "review_note_sealed"}},
+      {"case_events", "id", {"detail_sealed"}},
+      {"case_notes", "id", {"body_sealed"}},
+      {"documents", "id", {"metadata_sealed"}},
+      {"document_versions", "id", {"filename_sealed", "content_sealed"}, 4},
   };
   return kTables;
 }
@@ -90,10 +102,11 @@ StatusOr<int64_t> ResealAll(storage::Store& store, const crypto::Keyring& keyrin
       RETURN_IF_ERROR(storage::WithTx(store, storage::TxMode::kWrite, [&](storage::Tx& tx) {
         batch_count = 0;
         batch_last = last;
-        ASSIGN_OR_RETURN(auto rows,
-                         tx.Query("SELECT " + t.id_column + cols + " FROM " + t.table + " WHERE " +
-                                      t.id_column + " > ? ORDER BY " + t.id_column + " LIMIT 200",
-                                  {last}));
+        ASSIGN_OR_RETURN(
+            auto rows,
+            tx.Query("SELECT " + t.id_column + cols + " FROM " + t.table + " WHERE " + t.id_column +
+                         " > ? ORDER BY " + t.id_column + " LIMIT " + std::to_string(t.batch_rows),
+                     {last}));
         for (const auto& r : rows) {
           const std::string id = r.Text(0);
           batch_last = id;

@@ -21,6 +21,7 @@ struct SealedTable {
   std::string table;
   std::string id_column;
   std::vector<std::string> columns;
+  int batch_rows = 200;  // rows re-sealed per transaction (small for large values)
 };
 
 // Every sealed column in the schema. Rotation and the plaintext-leak test use it.

@@ -136,6 +136,7 @@ std::vector<Migration> SchemaMigrations(std::string_view dialect) {
   // One line per version, in order; each capability keeps its SQL in its own vNNN_*.cc file.
   return {
       {1, "identity, sessions, keyring, audit", V1IdentityAudit(pg)},
+      {2, "cases", V2Cases(pg)},
   };
 }
 

@@ -7,5 +7,6 @@
 namespace tamkine::storage {
 
 std::string V1IdentityAudit(bool pg);
+std::string V2Cases(bool pg);  // v002_cases.cc
 
 }  // namespace tamkine::storage
