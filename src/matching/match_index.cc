@@ -83,7 +83,7 @@ std::string_view DecisionName(Decision d) {
   return d == Decision::kProbable ? "probable" : "possible";
 }
 
-MatchIndex::MatchIndex(IndexOptions options) : options_(std::move(options)) {}
+MatchIndex::MatchIndex(IndexOptions options) : options_(options) {}
 MatchIndex::~MatchIndex() = default;
 
 void MatchIndex::BlockingKeys(const NormalizedPerson& p, std::vector<uint64_t>* out) {

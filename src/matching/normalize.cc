@@ -535,41 +535,41 @@ bool IsArabicVowelLetter(char32_t c) {
 
 // Arabic spelling (NFD, marks kept) to phonetic string.
 std::string ArabicPhon(const std::u32string& tok) {
-  std::vector<ALetter> L;
-  L.reserve(tok.size());
+  std::vector<ALetter> letters;
+  letters.reserve(tok.size());
   for (char32_t c : tok) {
     if (c == kHamzaAbove || c == kHamzaBelow || c == kMadda) {
-      if (!L.empty()) L.back().mark = c == kHamzaBelow ? 'i' : c == kMadda ? 'm' : 'a';
+      if (!letters.empty()) letters.back().mark = c == kHamzaBelow ? 'i' : c == kMadda ? 'm' : 'a';
       continue;
     }
     if (c == kSuperscriptAlef) {
-      L.push_back({kAlef, 0});
+      letters.push_back({kAlef, 0});
       continue;
     }
     if (IsArabicMark(c)) continue;  // harakat, shadda, tatweel
     if (c == kFarsiYeh) c = kYeh;
-    L.push_back({c, 0});
+    letters.push_back({c, 0});
   }
   // عبدال + sun letter: the article assimilates, as in Abderrahmane, Abdessamad.
-  if (L.size() > 5 && L[0].c == kAin && L[1].c == kBeh && L[2].c == kDal && L[3].c == kAlef &&
-      L[4].c == kLam && IsSunLetter(L[5].c)) {
-    L.erase(L.begin() + 4);
+  if (letters.size() > 5 && letters[0].c == kAin && letters[1].c == kBeh && letters[2].c == kDal &&
+      letters[3].c == kAlef && letters[4].c == kLam && IsSunLetter(letters[5].c)) {
+    letters.erase(letters.begin() + 4);
   }
-  const size_t n = L.size();
+  const size_t n = letters.size();
   std::string out;
   out.reserve(n + 2);
   for (size_t i = 0; i < n; ++i) {
-    const char32_t c = L[i].c;
+    const char32_t c = letters[i].c;
     if (c == kAlef) {
-      out.push_back(L[i].mark == 'i' ? 'i' : 'a');
-    } else if (c == kTaaMarbuta && i > 0 && L[i - 1].c == kAlef) {
+      out.push_back(letters[i].mark == 'i' ? 'i' : 'a');
+    } else if (c == kTaaMarbuta && i > 0 && letters[i - 1].c == kAlef) {
       out.push_back('t');  // -āt: حياة Hayat, نجاة Najat
     } else if (c == kAlefWasla || c == kAlefMaqsura || c == kTaaMarbuta) {
       out.push_back('a');
     } else if (c == kHamza || c == kAin) {
       // Glottal stops: Latin spellings write a vowel or nothing.
     } else if (c == kWaw || c == kYeh) {
-      if (L[i].mark != 0) {
+      if (letters[i].mark != 0) {
         out.push_back(c == kWaw ? 'u' : 'i');  // ؤ ئ: a hamza seat, a vowel in Latin
         continue;
       }
@@ -579,7 +579,7 @@ std::string ArabicPhon(const std::u32string& tok) {
       } else if (i + 1 == n) {
         consonant = false;
       } else {
-        char32_t nx = L[i + 1].c;
+        char32_t nx = letters[i + 1].c;
         consonant = IsArabicVowelLetter(nx) || ((nx == kWaw || nx == kYeh) && i + 2 == n);
       }
       if (c == kWaw) {

@@ -264,7 +264,7 @@ Comparison Compare(const NormalizedPerson& a, const NormalizedPerson& b, const S
 }
 
 const ScoringModel& DefaultModel() {
-  static const ScoringModel model = [] {
+  static const ScoringModel kModel = [] {
     ScoringModel m;
     Weights& w = m.weights;
     using F = Field;
@@ -294,7 +294,7 @@ const ScoringModel& DefaultModel() {
     m.possible_threshold = 6;
     return m;
   }();
-  return model;
+  return kModel;
 }
 
 }  // namespace tamkine::matching
