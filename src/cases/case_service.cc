@@ -296,6 +296,11 @@ StatusOr<CaseView> CaseService::Transition(const access::RequestContext& ctx,
   if (std::find(statuses.begin(), statuses.end(), in.to) == statuses.end()) {
     return InvalidArgument("is not a status of the " + in.track + " track", "to");
   }
+  // A status no move leads to (a track's first status) is refused before anything is read.
+  if (std::none_of(Edges().begin(), Edges().end(),
+                   [&](const Edge& e) { return e.track == in.track && e.to == in.to; })) {
+    return FailedPrecondition("no move leads to " + in.to, "to");
+  }
   CaseView out;
   RETURN_IF_ERROR(
       OnCase(deps_, ctx, in.acting_unit_id, kActingField, "case.transition", case_id,

@@ -455,6 +455,71 @@ StatusOr<NoteView> WriteNote(storage::Tx& tx, const Deps& deps, const std::strin
   return n;
 }
 
+StatusOr<CleanDocument> CleanDocumentFile(const DocumentFileInput& in) {
+  RETURN_IF_ERROR(ValidateText(in.filename, "file.filename", 1, 200));
+  ASSIGN_OR_RETURN(CleanFile f, CleanUpload(in.content, "file.content_base64"));
+  if (in.content_type && *in.content_type != f.mime) {
+    return InvalidArgument("does not match the file's content (" + f.mime + ")",
+                           "file.content_type");
+  }
+  return CleanDocument{std::move(f), in.filename};
+}
+
+Status WriteDocumentVersion(storage::Tx& tx, const crypto::Keyring& k, const std::string& doc_id,
+                            int64_t version, const CleanDocument& c, const Actor& actor,
+                            Micros now) {
+  const std::string id = NewId();
+  ASSIGN_OR_RETURN(auto name, Seal(k, "document_versions", "filename_sealed", id, c.filename));
+  std::string_view bytes(reinterpret_cast<const char*>(c.file.bytes.data()), c.file.bytes.size());
+  ASSIGN_OR_RETURN(auto content, Seal(k, "document_versions", "content_sealed", id, bytes));
+  std::vector<std::string> stripped = c.file.removed;
+  for (const auto& w : c.file.warnings) stripped.push_back("warning: " + w);
+  for (auto& s : stripped) std::replace(s.begin(), s.end(), ',', ';');
+  return tx
+      .Exec(
+          "INSERT INTO document_versions (id, document_id, version, mime, size_bytes, stripped, "
+          "uploaded_by_user_id, uploaded_by_unit_id, uploaded_at, filename_sealed, "
+          "content_sealed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          {id, doc_id, version, c.file.mime, static_cast<int64_t>(c.file.bytes.size()),
+           JoinList(stripped), actor.user_id, actor.unit_id, now, name, content})
+      .status();
+}
+
+Status DocumentEvent(storage::Tx& tx, const Deps& deps, const std::string& case_id,
+                     const Actor& actor, Micros now, const char* kind, const std::string& type,
+                     const std::string& owner_sector, const std::string& document_id,
+                     std::optional<std::string> version) {
+  Event e;
+  e.kind = kind;
+  e.topic = type;
+  e.ref_id = document_id;
+  e.to = std::move(version);
+  e.visibility = "doc:" + type + ":" + owner_sector;
+  return AppendEvent(tx, *deps.keyring, case_id, now, actor.user_id, actor.unit_id, e);
+}
+
+StatusOr<std::string> WriteDocument(storage::Tx& tx, const Deps& deps, const std::string& case_id,
+                                    const Actor& actor, const std::string& owner_sector,
+                                    const std::string& type, const Json& metadata,
+                                    const CleanDocument* file, Micros now) {
+  const std::string id = NewId();
+  ASSIGN_OR_RETURN(auto meta,
+                   Seal(*deps.keyring, "documents", "metadata_sealed", id, DumpJson(metadata)));
+  RETURN_IF_ERROR(tx.Exec("INSERT INTO documents (id, case_id, doc_type, owner_sector, "
+                          "created_by_unit_id, created_by_user_id, created_at, updated_at, "
+                          "current_version, metadata_sealed) "
+                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                          {id, case_id, type, owner_sector, actor.unit_id, actor.user_id, now, now,
+                           static_cast<int64_t>(file != nullptr ? 1 : 0), meta})
+                      .status());
+  if (file != nullptr) {
+    RETURN_IF_ERROR(WriteDocumentVersion(tx, *deps.keyring, id, 1, *file, actor, now));
+  }
+  RETURN_IF_ERROR(DocumentEvent(tx, deps, case_id, actor, now, "document_added", type, owner_sector,
+                                id, std::nullopt));
+  return id;
+}
+
 std::string BlindKey(const NameKey& key, const std::string& skeleton) {
   const std::string msg = "tamkine-name|" + skeleton;
   auto mac = crypto::HmacSha256(

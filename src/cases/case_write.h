@@ -10,6 +10,7 @@
 
 #include "cases/case_store.h"
 #include "cases/deps.h"
+#include "cases/media.h"
 #include "cases/model.h"
 #include "cases/validate.h"
 #include "storage/store.h"
@@ -70,6 +71,29 @@ Status WriteTransition(storage::Tx& tx, const Deps& deps, const CaseRow& c, cons
 StatusOr<NoteView> WriteNote(storage::Tx& tx, const Deps& deps, const std::string& case_id,
                              const Actor& actor, const std::string& compartment,
                              const std::string& text, Micros now);
+
+// An uploaded file, checked and stripped (media.h), with the name she gave it.
+struct CleanDocument {
+  CleanFile file;
+  std::string filename;
+};
+// InvalidArgument/PayloadTooLarge naming "file.*" fields.
+StatusOr<CleanDocument> CleanDocumentFile(const DocumentFileInput& in);
+
+// Inserts a document (metadata sealed) with its first version when `file` is given, and its
+// timeline event. Returns the document id.
+StatusOr<std::string> WriteDocument(storage::Tx& tx, const Deps& deps, const std::string& case_id,
+                                    const Actor& actor, const std::string& owner_sector,
+                                    const std::string& type, const Json& metadata,
+                                    const CleanDocument* file, Micros now);
+Status WriteDocumentVersion(storage::Tx& tx, const crypto::Keyring& k, const std::string& doc_id,
+                            int64_t version, const CleanDocument& c, const Actor& actor,
+                            Micros now);
+// The timeline entry of a document, visible to those who may read its type.
+Status DocumentEvent(storage::Tx& tx, const Deps& deps, const std::string& case_id,
+                     const Actor& actor, Micros now, const char* kind, const std::string& type,
+                     const std::string& owner_sector, const std::string& document_id,
+                     std::optional<std::string> version);
 
 // Replaces the case's blind-index entries for these names.
 Status WriteNameKeys(storage::Tx& tx, const NameKey& key, const std::string& case_id,

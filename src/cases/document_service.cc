@@ -125,62 +125,6 @@ StatusOr<DocumentView> MakeView(storage::Tx& tx, Units& units, const crypto::Key
   return v;
 }
 
-// The checked, cleaned file ready to seal.
-struct CleanInput {
-  CleanFile file;
-  std::string filename;
-};
-
-StatusOr<CleanInput> Clean(const DocumentFileInput& in) {
-  RETURN_IF_ERROR(ValidateText(in.filename, "file.filename", 1, 200));
-  ASSIGN_OR_RETURN(CleanFile f, CleanUpload(in.content, "file.content_base64"));
-  if (in.content_type && *in.content_type != f.mime) {
-    return InvalidArgument("does not match the file's content (" + f.mime + ")",
-                           "file.content_type");
-  }
-  return CleanInput{std::move(f), in.filename};
-}
-
-Status WriteVersion(storage::Tx& tx, const crypto::Keyring& k, const std::string& doc_id,
-                    int64_t version, const CleanInput& c, const internal::Actor& actor,
-                    Micros now) {
-  const std::string id = NewId();
-  ASSIGN_OR_RETURN(auto name,
-                   internal::Seal(k, "document_versions", "filename_sealed", id, c.filename));
-  std::string_view bytes(reinterpret_cast<const char*>(c.file.bytes.data()), c.file.bytes.size());
-  ASSIGN_OR_RETURN(auto content,
-                   internal::Seal(k, "document_versions", "content_sealed", id, bytes));
-  std::vector<std::string> stripped = c.file.removed;
-  for (const auto& w : c.file.warnings) stripped.push_back("warning: " + w);
-  for (auto& s : stripped) {
-    for (auto& ch : s) {
-      if (ch == ',') ch = ';';
-    }
-  }
-  return tx
-      .Exec(
-          "INSERT INTO document_versions (id, document_id, version, mime, size_bytes, stripped, "
-          "uploaded_by_user_id, uploaded_by_unit_id, uploaded_at, filename_sealed, "
-          "content_sealed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-          {id, doc_id, version, c.file.mime, static_cast<int64_t>(c.file.bytes.size()),
-           internal::JoinList(stripped), actor.user_id, actor.unit_id, now, name, content})
-      .status();
-}
-
-// Records the document on the timeline, visible to those who may read its type.
-Status DocumentEvent(CaseCall& c, const Deps& deps, const char* kind, const std::string& type,
-                     const std::string& owner_sector, const std::string& document_id,
-                     std::optional<std::string> version) {
-  internal::Event e;
-  e.kind = kind;
-  e.topic = type;
-  e.ref_id = document_id;
-  e.to = std::move(version);
-  e.visibility = "doc:" + type + ":" + owner_sector;
-  return internal::AppendEvent(c.tx, *deps.keyring, c.row.id, c.now, c.actor.user_id,
-                               c.actor.unit_id, e);
-}
-
 }  // namespace
 
 StatusOr<DocumentView> DocumentService::Create(const access::RequestContext& ctx,
@@ -189,45 +133,34 @@ StatusOr<DocumentView> DocumentService::Create(const access::RequestContext& ctx
   RETURN_IF_ERROR(CheckEnum(DocumentTypes(), in.type, "type"));
   ASSIGN_OR_RETURN(Json metadata,
                    ValidateDocumentMetadata(in.type, in.metadata, MoroccoDate(deps_.clock->Now())));
-  std::optional<CleanInput> file;
+  std::optional<internal::CleanDocument> file;
   if (in.file) {
-    ASSIGN_OR_RETURN(file, Clean(*in.file));
+    ASSIGN_OR_RETURN(file, internal::CleanDocumentFile(*in.file));
   }
   DocumentView out;
-  RETURN_IF_ERROR(OnCase(
-      deps_, ctx, in.acting_unit_id, "acting_unit_id", "document.create", case_id, in.type,
-      [&](CaseCall& c) -> Status {
-        std::string sector;
-        for (const auto& m : c.subject.memberships) {
-          if (m.unit_id == c.actor.unit_id) sector = m.sector;
-        }
-        const std::string id = NewId();
-        ASSIGN_OR_RETURN(auto meta, internal::Seal(*deps_.keyring, "documents", "metadata_sealed",
-                                                   id, DumpJson(metadata)));
-        RETURN_IF_ERROR(TouchCase(c.tx, case_id, c.now));
-        RETURN_IF_ERROR(c.tx.Exec("INSERT INTO documents (id, case_id, doc_type, owner_sector, "
-                                  "created_by_unit_id, created_by_user_id, created_at, "
-                                  "updated_at, current_version, metadata_sealed) "
-                                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                                  {id, case_id, in.type, sector, c.actor.unit_id, c.actor.user_id,
-                                   c.now, c.now, static_cast<int64_t>(file ? 1 : 0), meta})
-                            .status());
-        if (file) {
-          RETURN_IF_ERROR(WriteVersion(c.tx, *deps_.keyring, id, 1, *file, c.actor, c.now));
-        }
-        RETURN_IF_ERROR(DocumentEvent(c, deps_, "document_added", in.type, sector, id, {}));
-        Units units;
-        ASSIGN_OR_RETURN(DocRow doc, LoadDoc(c.tx, case_id, id));
-        ASSIGN_OR_RETURN(out, MakeView(c.tx, units, *deps_.keyring, doc, true));
-        return Status::Ok();
-      }));
+  RETURN_IF_ERROR(OnCase(deps_, ctx, in.acting_unit_id, "acting_unit_id", "document.create",
+                         case_id, in.type, [&](CaseCall& c) -> Status {
+                           std::string sector;
+                           for (const auto& m : c.subject.memberships) {
+                             if (m.unit_id == c.actor.unit_id) sector = m.sector;
+                           }
+                           RETURN_IF_ERROR(TouchCase(c.tx, case_id, c.now));
+                           ASSIGN_OR_RETURN(std::string id,
+                                            internal::WriteDocument(
+                                                c.tx, deps_, case_id, c.actor, sector, in.type,
+                                                metadata, file ? &*file : nullptr, c.now));
+                           Units units;
+                           ASSIGN_OR_RETURN(DocRow doc, LoadDoc(c.tx, case_id, id));
+                           ASSIGN_OR_RETURN(out, MakeView(c.tx, units, *deps_.keyring, doc, true));
+                           return Status::Ok();
+                         }));
   return out;
 }
 
 StatusOr<DocumentView> DocumentService::AddVersion(
     const access::RequestContext& ctx, const std::string& case_id, const std::string& document_id,
     const DocumentFileInput& file_in, const std::optional<std::string>& acting_unit_id) {
-  ASSIGN_OR_RETURN(CleanInput file, Clean(file_in));
+  ASSIGN_OR_RETURN(internal::CleanDocument file, internal::CleanDocumentFile(file_in));
   DocumentView out;
   RETURN_IF_ERROR(OnDocument(
       deps_, ctx, acting_unit_id, "document.create", case_id, document_id,
@@ -239,10 +172,11 @@ StatusOr<DocumentView> DocumentService::AddVersion(
                                    "WHERE id = ? AND current_version = ?",
                                    {version, c.now, document_id, doc.current_version}));
         if (n != 1) return Aborted("the document changed meanwhile; try again");
-        RETURN_IF_ERROR(
-            WriteVersion(c.tx, *deps_.keyring, document_id, version, file, c.actor, c.now));
-        RETURN_IF_ERROR(DocumentEvent(c, deps_, "document_version_added", doc.type,
-                                      doc.owner_sector, document_id, std::to_string(version)));
+        RETURN_IF_ERROR(internal::WriteDocumentVersion(c.tx, *deps_.keyring, document_id, version,
+                                                       file, c.actor, c.now));
+        RETURN_IF_ERROR(internal::DocumentEvent(
+            c.tx, deps_, case_id, c.actor, c.now, "document_version_added", doc.type,
+            doc.owner_sector, document_id, std::to_string(version)));
         Units units;
         ASSIGN_OR_RETURN(DocRow fresh, LoadDoc(c.tx, case_id, document_id));
         ASSIGN_OR_RETURN(out, MakeView(c.tx, units, *deps_.keyring, fresh, true));

@@ -3,6 +3,7 @@
 #include <map>
 
 #include "crypto/encoding.h"
+#include "demo/seed_cases.h"
 #include "identity/unit_service.h"
 #include "identity/user_service.h"
 
@@ -73,7 +74,7 @@ const std::vector<DemoAccount>& DemoAccounts() {
   return kAccounts;
 }
 
-StatusOr<SeedReport> SeedDemo(const identity::Deps& deps) {
+StatusOr<SeedReport> SeedDemo(const identity::Deps& deps, const SeedOptions& options) {
   SeedReport report;
   {
     ASSIGN_OR_RETURN(auto tx, deps.store->Begin(storage::TxMode::kRead));
@@ -85,7 +86,7 @@ StatusOr<SeedReport> SeedDemo(const identity::Deps& deps) {
   }
   identity::UnitService units(deps);
   identity::UserService users(deps);
-  std::map<std::string, std::string> unit_ids;
+  std::map<std::string, std::string> unit_ids, user_ids;
   for (const auto& u : kUnits) {
     identity::UnitInput in;
     in.name = u.name;
@@ -107,8 +108,12 @@ StatusOr<SeedReport> SeedDemo(const identity::Deps& deps) {
     if (!a.totp_secret.empty()) {
       ASSIGN_OR_RETURN(secret, crypto::Base32Decode(a.totp_secret));
     }
-    RETURN_IF_ERROR(users.CreateBootstrap(in, secret).status());
+    ASSIGN_OR_RETURN(auto user, users.CreateBootstrap(in, secret));
+    user_ids[a.username] = user.id;
     ++report.users;
+  }
+  if (options.cases > 0) {
+    ASSIGN_OR_RETURN(report.cases, SeedCases(deps, unit_ids, user_ids, options.cases));
   }
   return report;
 }

@@ -28,10 +28,16 @@ struct SeedReport {
   bool already_seeded = false;
   int units = 0;
   int users = 0;
+  int cases = 0;
 };
 
-// Creates the demo units and accounts unless any unit exists already (then does nothing and says
-// so). Idempotent.
-StatusOr<SeedReport> SeedDemo(const identity::Deps& deps);
+struct SeedOptions {
+  // Synthetic cases across channels, sectors and statuses (0: none). Tests pass a few.
+  int cases = 300;
+};
+
+// Creates the demo units, accounts and cases unless any unit exists already (then does nothing
+// and says so). Idempotent.
+StatusOr<SeedReport> SeedDemo(const identity::Deps& deps, const SeedOptions& options = {});
 
 }  // namespace tamkine::demo

@@ -10,6 +10,9 @@
 #include <thread>
 
 #include "audit/audit_log.h"
+#include "cases/case_service.h"
+#include "cases/document_service.h"
+#include "cases/sharing_service.h"
 #include "demo/seed.h"
 #include "http/api/api.h"
 #include "http/metrics.h"
@@ -25,6 +28,10 @@ void AddServeOptions(CLI::App* cmd, ServeOptions* o) {
       ->check(CLI::Range(0, 65535));
   cmd->add_flag("--demo", o->demo,
                 "seed the demo province into an empty database; create demo keys if missing");
+  cmd->add_option("--demo-cases", o->demo_cases,
+                  "with --demo: how many synthetic cases to seed into an empty database")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 100000));
   cmd->add_option("--web-dir", o->web_dir, "built web front end (default: web/dist if present)");
   cmd->add_option("--tls-cert", o->tls_cert, "PEM certificate (chain): serve HTTPS only");
   cmd->add_option("--tls-key", o->tls_key, "PEM private key");
@@ -113,14 +120,15 @@ int RunServe(const Paths& paths, const ServeOptions& o) {
   }
   std::unique_ptr<Runtime> rt = std::move(*opened);
   if (o.demo) {
-    auto seeded = demo::SeedDemo(rt->Deps());
+    auto seeded = demo::SeedDemo(rt->Deps(), {o.demo_cases});
     if (!seeded.ok()) {
       std::fprintf(stderr, "tamkine: demo seeding failed: %s\n",
                    seeded.status().ToString().c_str());
       return 1;
     }
     if (!seeded->already_seeded) {
-      spdlog::info("demo data: {} units, {} accounts", seeded->units, seeded->users);
+      spdlog::info("demo data: {} units, {} accounts, {} cases", seeded->units, seeded->users,
+                   seeded->cases);
     }
   }
 
@@ -128,6 +136,10 @@ int RunServe(const Paths& paths, const ServeOptions& o) {
   identity::UserService users(rt->Deps());
   identity::AuthService auth(rt->Deps(), identity::AuthOptions{});
   audit::AuditService audit_service(rt->store.get(), rt->clock);
+  const cases::Deps case_deps{rt->store.get(), rt->keyring.get(), rt->clock, nullptr, {}};
+  cases::CaseService case_service(case_deps);
+  cases::SharingService case_sharing(case_deps);
+  cases::DocumentService case_documents(case_deps);
   http::Metrics metrics;
   storage::Store* store = rt->store.get();
   metrics.RegisterGauge("tamkine_db_up", "1 when the database answers",
@@ -141,6 +153,9 @@ int RunServe(const Paths& paths, const ServeOptions& o) {
   deps.users = &users;
   deps.auth = &auth;
   deps.audit = &audit_service;
+  deps.cases = &case_service;
+  deps.case_sharing = &case_sharing;
+  deps.case_documents = &case_documents;
   deps.clock = rt->clock;
   deps.metrics = &metrics;
   deps.ready = [store] { return store->Ping(); };

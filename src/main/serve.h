@@ -19,7 +19,8 @@ struct ServeOptions {
   std::string address = "127.0.0.1";
   int port = 8080;
   bool demo = false;
-  std::string web_dir;  // default: web/dist next to the working directory when it exists
+  int demo_cases = 300;  // synthetic cases seeded with --demo into an empty database
+  std::string web_dir;   // default: web/dist next to the working directory when it exists
   std::string tls_cert;
   std::string tls_key;
   int worker_threads = 4;

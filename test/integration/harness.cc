@@ -95,6 +95,10 @@ ServerProcess::ServerProcess(const std::string& database_url, std::vector<std::s
     args.push_back(database_url);
   }
   for (auto& e : extra) args.push_back(e);
+  // A few synthetic cases keep every test's start fast; tests that want more pass their own.
+  bool demo_cases = false;
+  for (auto& e : extra) demo_cases = demo_cases || e == "--demo-cases";
+  if (!demo_cases) args.insert(args.end(), {"--demo-cases", "5"});
   int pipefd[2];
   if (pipe(pipefd) != 0) return;
   pid_ = fork();

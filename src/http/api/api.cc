@@ -452,6 +452,8 @@ void Api::RegisterRoutes() {
     for (const auto& c : *cps) items.push_back(EncodeCheckpoint(c));
     return Ok({{"items", items}});
   });
+
+  RegisterCaseRoutes(router_, d);
 }
 
 }  // namespace tamkine::http::api

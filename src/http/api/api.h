@@ -15,6 +15,11 @@ class Clock;
 namespace audit {
 class AuditService;
 }
+namespace cases {
+class CaseService;
+class SharingService;
+class DocumentService;
+}  // namespace cases
 namespace identity {
 class UnitService;
 class UserService;
@@ -32,6 +37,9 @@ struct ApiDeps {
   identity::UserService* users = nullptr;
   identity::AuthService* auth = nullptr;
   audit::AuditService* audit = nullptr;
+  cases::CaseService* cases = nullptr;
+  cases::SharingService* case_sharing = nullptr;
+  cases::DocumentService* case_documents = nullptr;
   const Clock* clock = nullptr;
   Metrics* metrics = nullptr;
   std::function<Status()> ready;   // checks the database for /readyz

@@ -39,4 +39,7 @@ StatusOr<std::optional<int64_t>> QueryInt(const Request& req, const char* name, 
 void AddRoute(Router& router, std::string method, std::string pattern, std::string policy,
               std::string summary, Handler handler, size_t max_body = 64 * 1024);
 
+// The case file (case_routes.cc, docs/openapi/20-cases.json).
+void RegisterCaseRoutes(Router& router, ApiDeps& deps);
+
 }  // namespace tamkine::http::api
