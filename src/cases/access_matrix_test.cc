@@ -50,7 +50,7 @@ bool ReadsCompartment(const std::string& s, const std::string& r, const std::str
 
 // Purpose → (compartment, sectors it fits).
 const std::map<std::string, std::pair<std::string, Set>>& Purposes() {
-  static const std::map<std::string, std::pair<std::string, Set>> m = {
+  static const std::map<std::string, std::pair<std::string, Set>> kMap = {
       {"coordination", {"", kCaseSectors}},
       {"medical_care", {"clinical", {"health"}}},
       {"psychological_care", {"clinical", {"health"}}},
@@ -64,7 +64,7 @@ const std::map<std::string, std::pair<std::string, Set>>& Purposes() {
       {"economic_integration", {"social", {"ngo_listening", "ngo_shelter", "entraide_nationale"}}},
       {"child_protection", {"social", {"child_protection"}}},
   };
-  return m;
+  return kMap;
 }
 
 struct DocSpec {
@@ -76,7 +76,7 @@ const std::map<std::string, DocSpec>& Docs() {
   const Set justice_social = {
       "police",        "gendarmerie", "prosecution",        "court",
       "ngo_listening", "ngo_shelter", "entraide_nationale", "child_protection"};
-  static const std::map<std::string, DocSpec> m = {
+  static const std::map<std::string, DocSpec> kMap = {
       {"medical_certificate",
        {{"health", "police", "gendarmerie", "prosecution", "court"},
         {{{"health"}, {"doctor", "unit_head"}}}}},
@@ -101,7 +101,7 @@ const std::map<std::string, DocSpec>& Docs() {
         {{{"ngo_shelter", "entraide_nationale"}, {"social_worker", "unit_head"}}}}},
       {"other", {{}, {{kCaseSectors, {}}}}},
   };
-  return m;
+  return kMap;
 }
 
 // Move target → (sectors, roles; empty roles = any case role).
@@ -109,7 +109,7 @@ const std::map<std::string, std::pair<Set, Set>>& Moves() {
   const Set carers = {"health", "ngo_listening", "ngo_shelter", "entraide_nationale",
                       "child_protection"};
   const Set ngo = {"ngo_listening", "ngo_shelter", "entraide_nationale"};
-  static const std::map<std::string, std::pair<Set, Set>> m = {
+  static const std::map<std::string, std::pair<Set, Set>> kMap = {
       {"care:orientation", {kCaseSectors, {}}},
       {"care:medical", {kCaseSectors, {}}},
       {"care:psychological", {carers, {}}},
@@ -133,7 +133,7 @@ const std::map<std::string, std::pair<Set, Set>>& Moves() {
       {"child:support", {{"child_protection"}, {}}},
       {"child:closed", {{"child_protection"}, {"unit_head", "social_worker"}}},
   };
-  return m;
+  return kMap;
 }
 
 enum class Rel {
@@ -302,9 +302,10 @@ TEST(CaseAccessMatrixTest, EveryRoleTypeActionAndRelation) {
           if (d.allowed != want) {
             (d.allowed ? unexpected_allows : unexpected_denies)++;
             if (report.size() < 30) {
-              report.push_back(std::string(d.allowed ? "ALLOWED " : "denied ") + sector + "/" +
-                               role + " " + rel_name + " " + p.action + " " + p.subtype + ": " +
-                               d.reason);
+              std::string line = d.allowed ? "ALLOWED " : "denied ";
+              line.append(sector).append("/").append(role).append(" ").append(rel_name);
+              line.append(" ").append(p.action).append(" ").append(p.subtype).append(": ");
+              report.push_back(line.append(d.reason));
             }
           }
           if (d.allowed) {

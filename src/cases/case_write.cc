@@ -502,7 +502,7 @@ StatusOr<std::string> WriteDocument(storage::Tx& tx, const Deps& deps, const std
                                     const Actor& actor, const std::string& owner_sector,
                                     const std::string& type, const Json& metadata,
                                     const CleanDocument* file, Micros now) {
-  const std::string id = NewId();
+  std::string id = NewId();
   ASSIGN_OR_RETURN(auto meta,
                    Seal(*deps.keyring, "documents", "metadata_sealed", id, DumpJson(metadata)));
   RETURN_IF_ERROR(tx.Exec("INSERT INTO documents (id, case_id, doc_type, owner_sector, "

@@ -166,7 +166,7 @@ class CasesTest : public ::testing::Test {
         {action, decision, case_id});
   }
 
-  CreatedCase Open(NewCaseInput in, const access::RequestContext& who) {
+  CreatedCase Open(const NewCaseInput& in, const access::RequestContext& who) {
     auto c = cases_->Create(who, in);
     EXPECT_TRUE(c.ok()) << c.status().ToString();
     return c.ok() ? *c : CreatedCase{};

@@ -23,21 +23,21 @@ const TypeRule kTypeRules[] = {
 }  // namespace
 
 const std::vector<std::string_view>& GbvTypes() {
-  static const std::vector<std::string_view> v = {"rape",
-                                                  "sexual_assault",
-                                                  "physical_assault",
-                                                  "forced_marriage",
-                                                  "denial_of_resources",
-                                                  "psychological_abuse",
-                                                  "non_gbv"};
-  return v;
+  static const std::vector<std::string_view> kValues = {"rape",
+                                                        "sexual_assault",
+                                                        "physical_assault",
+                                                        "forced_marriage",
+                                                        "denial_of_resources",
+                                                        "psychological_abuse",
+                                                        "non_gbv"};
+  return kValues;
 }
 
 const std::vector<std::string_view>& ContextFlags() {
-  static const std::vector<std::string_view> v = {"intimate_partner_violence", "child_sexual_abuse",
-                                                  "early_marriage", "possible_sexual_exploitation",
-                                                  "harmful_traditional_practice"};
-  return v;
+  static const std::vector<std::string_view> kValues = {
+      "intimate_partner_violence", "child_sexual_abuse", "early_marriage",
+      "possible_sexual_exploitation", "harmful_traditional_practice"};
+  return kValues;
 }
 
 Classification Classify(const ClassificationInput& in) {
@@ -57,16 +57,16 @@ Classification Classify(const ClassificationInput& in) {
   }
   const bool sexual = in.facts.penetration || in.facts.unwanted_sexual_contact;
   if (in.intimate_partner && c.gbv_type != "non_gbv")
-    c.flags.push_back("intimate_partner_violence");
-  if (sexual && in.possibly_minor) c.flags.push_back("child_sexual_abuse");
-  if (in.facts.forced_marriage && in.possibly_minor) c.flags.push_back("early_marriage");
-  if (in.facts.sexual_exploitation) c.flags.push_back("possible_sexual_exploitation");
-  if (in.facts.harmful_traditional_practice) c.flags.push_back("harmful_traditional_practice");
+    c.flags.emplace_back("intimate_partner_violence");
+  if (sexual && in.possibly_minor) c.flags.emplace_back("child_sexual_abuse");
+  if (in.facts.forced_marriage && in.possibly_minor) c.flags.emplace_back("early_marriage");
+  if (in.facts.sexual_exploitation) c.flags.emplace_back("possible_sexual_exploitation");
+  if (in.facts.harmful_traditional_practice) c.flags.emplace_back("harmful_traditional_practice");
   return c;
 }
 
 const std::vector<RiskQuestion>& RiskQuestions() {
-  static const std::vector<RiskQuestion> v = {
+  static const std::vector<RiskQuestion> kValues = {
       {"threatened_to_kill", true, "Has he threatened to kill you or your children?"},
       {"weapon_used_or_threatened", true, "Has he used or threatened you with a weapon?"},
       {"strangled_or_choked", true, "Has he ever tried to strangle or choke you?"},
@@ -80,7 +80,7 @@ const std::vector<RiskQuestion>& RiskQuestions() {
       {"children_threatened", false, "Has he hurt or threatened the children?"},
       {"forced_sex", false, "Has he forced you to have sex?"},
   };
-  return v;
+  return kValues;
 }
 
 RiskResult AssessRisk(const std::map<std::string, std::string, std::less<>>& answers) {

@@ -47,7 +47,7 @@ Date Date::Latest() const {
 
 StatusOr<Date> ParsePartialDate(std::string_view s, std::string_view field) {
   const std::string f(field);
-  const Status bad = InvalidArgument("must be a date YYYY-MM-DD, YYYY-MM or YYYY", f);
+  Status bad = InvalidArgument("must be a date YYYY-MM-DD, YYYY-MM or YYYY", f);
   if (s.size() != 4 && s.size() != 7 && s.size() != 10) return bad;
   auto y = Digits(s, 0, 4);
   if (!y) return bad;

@@ -23,7 +23,15 @@ struct Date {
   // The first and the last calendar day the (partial) date may be.
   Date Earliest() const;
   Date Latest() const;
-  auto operator<=>(const Date&) const = default;
+  bool operator==(const Date& o) const {
+    return year == o.year && month == o.month && day == o.day;
+  }
+  bool operator<(const Date& o) const {
+    if (year != o.year) return year < o.year;
+    if (month != o.month) return month < o.month;
+    return day < o.day;
+  }
+  bool operator>(const Date& o) const { return o < *this; }
 };
 
 // A full date "YYYY-MM-DD" that exists in the calendar, years 1900-2100. InvalidArgument naming

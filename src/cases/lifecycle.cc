@@ -19,8 +19,8 @@ const std::vector<std::string_view> kNone = {};
 }  // namespace
 
 const std::vector<std::string_view>& Tracks() {
-  static const std::vector<std::string_view> v = {"care", "justice", "child"};
-  return v;
+  static const std::vector<std::string_view> kValues = {"care", "justice", "child"};
+  return kValues;
 }
 
 const std::vector<std::string_view>& TrackStatuses(std::string_view track) {
@@ -42,7 +42,7 @@ bool IsClosedStatus(std::string_view track, std::string_view status) {
 std::string_view ServiceTrack(std::string_view kind) { return kind == "child" ? "child" : "care"; }
 
 const std::vector<Edge>& Edges() {
-  static const std::vector<Edge> v = {
+  static const std::vector<Edge> kValues = {
       // care: reception and listening → orientation → medical → psychological → legal aid →
       // shelter → training → economic integration; steps are skipped or revisited as needed.
       {"care", "reception", "orientation"},
@@ -113,7 +113,7 @@ const std::vector<Edge>& Edges() {
       {"child", "support", "closed"},
       {"child", "closed", "reception"},  // reopen
   };
-  return v;
+  return kValues;
 }
 
 StatusOr<MoveKind> CheckMove(std::string_view track, std::string_view from, std::string_view to) {

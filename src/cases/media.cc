@@ -64,7 +64,7 @@ StatusOr<CleanFile> CleanJpeg(std::span<const uint8_t> in, std::string_view fiel
       out.bytes.push_back(0xFF);
       out.bytes.insert(out.bytes.end(), in.begin() + static_cast<std::ptrdiff_t>(m),
                        in.begin() + static_cast<std::ptrdiff_t>(eoi));
-      if (eoi < in.size()) out.removed.push_back("data after end of image");
+      if (eoi < in.size()) out.removed.emplace_back("data after end of image");
       i = in.size();
       break;
     }
@@ -92,7 +92,7 @@ StatusOr<CleanFile> CleanJpeg(std::span<const uint8_t> in, std::string_view fiel
       out.bytes.insert(out.bytes.end(), in.begin() + static_cast<std::ptrdiff_t>(m),
                        in.begin() + static_cast<std::ptrdiff_t>(seg_end));
     } else if (std::find(out.removed.begin(), out.removed.end(), what) == out.removed.end()) {
-      out.removed.push_back(what);
+      out.removed.emplace_back(what);
     }
     i = seg_end;
   }
@@ -123,7 +123,7 @@ StatusOr<CleanFile> CleanPng(std::span<const uint8_t> in, std::string_view field
     if (std::find(kDropped.begin(), kDropped.end(), type) != kDropped.end()) {
       std::string what = "png:" + type;
       if (std::find(out.removed.begin(), out.removed.end(), what) == out.removed.end()) {
-        out.removed.push_back(what);
+        out.removed.emplace_back(what);
       }
     } else {
       out.bytes.insert(out.bytes.end(), in.begin() + static_cast<std::ptrdiff_t>(i),
@@ -136,7 +136,7 @@ StatusOr<CleanFile> CleanPng(std::span<const uint8_t> in, std::string_view field
     }
   }
   if (!ended) return Malformed("PNG (no IEND chunk)", field);
-  if (i < in.size()) out.removed.push_back("data after IEND");
+  if (i < in.size()) out.removed.emplace_back("data after IEND");
   return out;
 }
 
@@ -280,11 +280,11 @@ StatusOr<CleanFile> CleanPdf(std::span<const uint8_t> in, std::string_view field
     }
   }
   if (Find(in, "/Encrypt", 0) != std::string::npos) {
-    out.warnings.push_back("encrypted PDF: metadata not inspected");
+    out.warnings.emplace_back("encrypted PDF: metadata not inspected");
     return out;
   }
   if (Find(in, "/ObjStm", 0) != std::string::npos) {
-    out.warnings.push_back("compressed object streams: metadata inside them is not removed");
+    out.warnings.emplace_back("compressed object streams: metadata inside them is not removed");
   }
   // The document information dictionary, wherever a trailer points to it.
   bool info_removed = false;
@@ -321,7 +321,7 @@ StatusOr<CleanFile> CleanPdf(std::span<const uint8_t> in, std::string_view field
       info_removed = true;
     }
   }
-  if (info_removed) out.removed.push_back("pdf:info");
+  if (info_removed) out.removed.emplace_back("pdf:info");
   // XMP metadata streams: dictionaries with /Type /Metadata and /Subtype /XML.
   bool xmp_removed = false;
   for (size_t i = 0; i + 1 < in.size(); ++i) {
@@ -353,7 +353,7 @@ StatusOr<CleanFile> CleanPdf(std::span<const uint8_t> in, std::string_view field
     }
     i = close - 1;
   }
-  if (xmp_removed) out.removed.push_back("pdf:xmp");
+  if (xmp_removed) out.removed.emplace_back("pdf:xmp");
   return out;
 }
 

@@ -24,7 +24,8 @@ std::string Jpeg() {
   std::string j = "\xFF\xD8";
   Segment(&j, 0xE0, std::string("JFIF\0\x01\x01\0\0\x01\0\x01\0\0", 14));
   Segment(&j, 0xE1, std::string("Exif\0\0GPS 34.0331N 5.0003W Planted-Camera-Serial", 48));
-  Segment(&j, 0xE1, "http://ns.adobe.com/xap/1.0/\0<x:xmpmeta>Planted-Author</x:xmpmeta>");
+  Segment(&j, 0xE1,
+          std::string("http://ns.adobe.com/xap/1.0/\0<x:xmpmeta>Planted-Author</x:xmpmeta>", 66));
   Segment(&j, 0xE2, std::string("ICC_PROFILE\0\x01\x01profile", 21));
   Segment(&j, 0xFE, "Planted comment");
   Segment(&j, 0xDB, std::string(65, '\x01'));                           // DQT

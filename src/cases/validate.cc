@@ -270,12 +270,15 @@ Status ValidateConsent(const ConsentInput& in, const std::string& prefix, bool c
 Status ValidateRisk(const RiskInput& in, const std::string& prefix) {
   const std::string f = Field(prefix, "answers");
   if (in.answers.empty()) return InvalidArgument("answer at least one question", f);
-  for (const auto& [key, value] : in.answers) {
+  for (const auto& answer : in.answers) {
+    const std::string& key = answer.first;
     bool known = std::any_of(RiskQuestions().begin(), RiskQuestions().end(),
                              [&](const RiskQuestion& q) { return q.key == key; });
-    if (!known) return InvalidArgument("is not a question of the assessment", f + "." + key);
-    if (value != "yes" && value != "no" && value != "unknown") {
-      return InvalidArgument("must be one of: yes no unknown", f + "." + key);
+    std::string field = f;
+    field.append(".").append(key);
+    if (!known) return InvalidArgument("is not a question of the assessment", field);
+    if (answer.second != "yes" && answer.second != "no" && answer.second != "unknown") {
+      return InvalidArgument("must be one of: yes no unknown", field);
     }
   }
   return Status::Ok();
@@ -295,8 +298,8 @@ struct MetaField {
 };
 
 const Vocabulary& Authorities() {
-  static const Vocabulary v = {"prosecution", "court"};
-  return v;
+  static const Vocabulary kValues = {"prosecution", "court"};
+  return kValues;
 }
 
 struct MetaSpec {

@@ -186,7 +186,7 @@ class Seeder {
         Chance(60) ? std::to_string(birth_year)
                    : std::to_string(birth_year) + "-0" + std::to_string(Uniform(1, 9));
     in.survivor.languages = {"darija"};
-    if (Chance(30)) in.survivor.languages.push_back("french");
+    if (Chance(30)) in.survivor.languages.emplace_back("french");
     if (Chance(20)) {
       in.survivor.languages = {Pick(std::vector<std::string>{"tamazight", "tachelhit", "tarifit"})};
       in.survivor.needs_translator = true;
@@ -295,8 +295,8 @@ class Seeder {
       }
       return importer_->Move(tx, actors_.at(who), id, m, later());
     };
-    auto doc = [&](const std::string& who, const char* type, Json meta,
-                   std::optional<cases::DocumentFileInput> file = std::nullopt) -> Status {
+    auto doc = [&](const std::string& who, const char* type, const Json& meta,
+                   const std::optional<cases::DocumentFileInput>& file = std::nullopt) -> Status {
       return importer_->Document(tx, actors_.at(who), id, type, meta, file, t);
     };
     auto today_str = [&] { return cases::MoroccoDate(t).ToString(); };
