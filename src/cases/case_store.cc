@@ -93,6 +93,16 @@ StatusOr<access::Resource> CaseResource(storage::Tx& tx, const CaseRow& c,
   return r;
 }
 
+Status HideFromExcluded(Status st, const access::Resource& r, const access::Subject& s,
+                        std::string_view not_found) {
+  if (st.code() != StatusCode::kPermissionDenied) return st;
+  if (std::find(r.excluded_user_ids.begin(), r.excluded_user_ids.end(), s.user_id) ==
+      r.excluded_user_ids.end()) {
+    return st;
+  }
+  return NotFound(std::string(not_found));
+}
+
 StatusOr<UnitRef> Units::Get(storage::Tx& tx, const std::string& id) {
   auto it = cache_.find(id);
   if (it != cache_.end()) return it->second;

@@ -62,6 +62,11 @@ StatusOr<access::Resource> CaseResource(storage::Tx& tx, const CaseRow& c,
                                         const access::Subject& subject, Micros now,
                                         std::string subtype = "");
 
+// A user recorded as the perpetrator of, or related to, the case must not even learn that it
+// exists: a denial caused by that (audited with its real reason) is answered as NotFound.
+Status HideFromExcluded(Status st, const access::Resource& r, const access::Subject& s,
+                        std::string_view not_found = "no such case");
+
 // Unit names and sectors, cached for one request.
 class Units {
  public:

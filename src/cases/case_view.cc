@@ -182,7 +182,7 @@ Status OnCase(const Deps& deps, const access::RequestContext& ctx,
   RETURN_IF_ERROR(acting.Init(ctx, *deps.clock, unit_id, unit_field));
   CaseRow row;
   access::Resource resource;
-  return audit::Guarded(
+  Status st = audit::Guarded(
       *deps.store, *deps.clock, acting.ctx(), {action},
       [&](storage::Tx& tx) -> StatusOr<access::Resource> {
         ASSIGN_OR_RETURN(row, MustLoadCase(tx, case_id));
@@ -196,6 +196,7 @@ Status OnCase(const Deps& deps, const access::RequestContext& ctx,
                       acting.now()};
         return act(call);
       });
+  return HideFromExcluded(st, resource, acting.subject());
 }
 
 StatusOr<CaseView> ReloadView(storage::Tx& tx, const Deps& deps, const access::Subject& subject,

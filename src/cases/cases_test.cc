@@ -13,6 +13,7 @@
 #include "cases/document_service.h"
 #include "cases/media.h"
 #include "cases/sharing_service.h"
+#include "common/ids.h"
 #include "crypto/keyring.h"
 #include "crypto/password.h"
 #include "identity/unit_service.h"
@@ -527,16 +528,18 @@ TEST_F(CasesTest, APerpetratorWhoIsAUserCanNeverOpenTheCase) {
   const std::string id = c.view.core.id;
   ASSERT_TRUE(c.view.summary);
   EXPECT_TRUE(c.view.summary->incidents[0].perpetrators[0].is_staff_user);
-  // Same unit as the opening officer, and still nothing.
-  EXPECT_EQ(cases_->Get(officer2_, id).status().code(), StatusCode::kPermissionDenied);
-  EXPECT_EQ(cases_->GetIdentity(officer2_, id).status().code(), StatusCode::kPermissionDenied);
-  EXPECT_EQ(cases_->Timeline(officer2_, id).status().code(), StatusCode::kPermissionDenied);
-  EXPECT_EQ(sharing_
-                ->BreakGlass(officer2_, c.view.core.reference_code,
-                             "I need to see this case urgently now.", 30)
-                .status()
-                .code(),
-            StatusCode::kPermissionDenied);
+  // Same unit as the opening officer, and still nothing: not even that the case exists (the
+  // answer is that of an unknown case; the audit keeps the real reason).
+  EXPECT_EQ(cases_->Get(officer2_, id).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(cases_->Get(officer2_, id).status().message(),
+            cases_->Get(officer2_, NewId()).status().message());
+  EXPECT_EQ(cases_->GetIdentity(officer2_, id).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(cases_->Timeline(officer2_, id).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(documents_->List(officer2_, id).status().code(), StatusCode::kNotFound);
+  const std::string urgent = "I need to see this case urgently now.";
+  EXPECT_EQ(
+      sharing_->BreakGlass(officer2_, c.view.core.reference_code, urgent, 30).status().message(),
+      sharing_->BreakGlass(officer2_, NewReferenceCode(), urgent, 30).status().message());
   CaseFilter all;
   auto listed = cases_->Search(officer2_, all);
   ASSERT_TRUE(listed.ok());
@@ -550,12 +553,19 @@ TEST_F(CasesTest, APerpetratorWhoIsAUserCanNeverOpenTheCase) {
                     {c.view.core.reference_code, {police_, "in_person"}, {"coordination"}, "oral"})
                 .status()
                 .code(),
-            StatusCode::kPermissionDenied);
+            StatusCode::kNotFound);
   // A unit head records a related user the same way.
   EXPECT_TRUE(cases_->Get(officer_, id).ok());
   EXPECT_TRUE(sharing_->AddExclusion(police_head_, id, officer_.subject->user_id, "related").ok());
-  EXPECT_EQ(cases_->Get(officer_, id).status().code(), StatusCode::kPermissionDenied);
-  EXPECT_GE(Audits("case.read_core", "denied", id), 2);
+  EXPECT_EQ(cases_->Get(officer_, id).status().code(), StatusCode::kNotFound);
+  EXPECT_GE(Audits("case.read_core", "denied", id), 3);
+  EXPECT_GE(Audits("case.break_glass", "denied", id), 1);
+  // Every denial on this case was an exclusion, and the audit says so.
+  EXPECT_EQ(
+      Count("SELECT COUNT(*) FROM audit_log WHERE record_id = ? AND decision = 'denied' "
+            "AND reason LIKE '%perpetrator%'",
+            {id}),
+      Count("SELECT COUNT(*) FROM audit_log WHERE record_id = ? AND decision = 'denied'", {id}));
 }
 
 TEST_F(CasesTest, HighRiskRaisesAnUrgentAlert) {

@@ -61,7 +61,7 @@ Status OnDocument(const Deps& deps, const access::RequestContext& ctx,
   CaseRow row;
   DocRow doc;
   access::Resource resource;
-  return audit::Guarded(
+  Status st = audit::Guarded(
       *deps.store, *deps.clock, acting.ctx(), {action},
       [&](storage::Tx& tx) -> StatusOr<access::Resource> {
         ASSIGN_OR_RETURN(row, MustLoadCase(tx, case_id));
@@ -77,6 +77,7 @@ Status OnDocument(const Deps& deps, const access::RequestContext& ctx,
                       acting.now()};
         return act(call, doc);
       });
+  return internal::HideFromExcluded(st, resource, acting.subject());
 }
 
 StatusOr<std::vector<VersionView>> LoadVersions(storage::Tx& tx, Units& units,

@@ -216,13 +216,15 @@ StatusOr<BtgView> SharingService::BreakGlass(const access::RequestContext& ctx,
   const Micros now = deps_.clock->Now();
   CaseRow row;
   BtgView out;
-  RETURN_IF_ERROR(audit::Guarded(
+  access::Resource resource;
+  Status st = audit::Guarded(
       *deps_.store, *deps_.clock, ctx, {"case.break_glass"},
       [&](storage::Tx& tx) -> StatusOr<access::Resource> {
         ASSIGN_OR_RETURN(auto c, internal::LoadCaseByReference(tx, *code));
         if (!c) return NotFound("no case has this reference code");
         row = *c;
-        return CaseResource(tx, row, *ctx.subject, now);
+        ASSIGN_OR_RETURN(resource, CaseResource(tx, row, *ctx.subject, now));
+        return resource;
       },
       [&](storage::Tx& tx, const access::Decision& d) -> Status {
         const std::string id = NewId();
@@ -252,7 +254,9 @@ StatusOr<BtgView> SharingService::BreakGlass(const access::RequestContext& ctx,
         Units units;
         ASSIGN_OR_RETURN(out, LoadBtg(tx, units, *deps_.keyring, id));
         return Status::Ok();
-      }));
+      });
+  RETURN_IF_ERROR(
+      internal::HideFromExcluded(st, resource, *ctx.subject, "no case has this reference code"));
   return out;
 }
 

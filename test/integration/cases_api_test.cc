@@ -346,13 +346,17 @@ TEST_P(CasesApiTest, APerpetratorWhoIsAUserNeverOpensTheCaseAndEverythingIsAudit
   Json created = Open(body);
   const std::string id = created["case"]["id"];
   auto gendarme = Login("gendarmerie.officer");
-  EXPECT_EQ(gendarme->Get("/api/v1/cases/" + id).status, 403);
+  // He cannot even learn that the case exists: the answer of an unknown case.
+  auto hidden = gendarme->Get("/api/v1/cases/" + id);
+  EXPECT_EQ(hidden.status, 404);
+  EXPECT_EQ(hidden.json()["error"],
+            gendarme->Get("/api/v1/cases/0000000000000000000000000z").json()["error"]);
   EXPECT_EQ(gendarme
                 ->Send("POST", "/api/v1/cases/break-glass",
                        {{"reference_code", created["case"]["reference_code"]},
                         {"reason", "I need to see this case right now, urgent."}})
                 .status,
-            403);
+            404);
   const Json listed5 = gendarme->Get("/api/v1/cases?limit=100").json()["items"];
   for (const auto& c : listed5) {
     EXPECT_NE(c["id"], id);
