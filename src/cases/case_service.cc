@@ -78,13 +78,14 @@ StatusOr<CreatedCase> CaseService::Create(const access::RequestContext& ctx,
       [&](storage::Tx& tx, const access::Decision& d) -> Status {
         out = CreatedCase{};
         if (p.in.linked_case_id) {
+          // The same answer whether the case does not exist or may not be read.
           ASSIGN_OR_RETURN(auto mother, internal::LoadCase(tx, *p.in.linked_case_id));
+          bool readable = false;
           if (mother) {
             ASSIGN_OR_RETURN(auto mr, CaseResource(tx, *mother, subject, now));
-            if (!access::Authorize(subject, "case.read", mr).allowed) {
-              return InvalidArgument("is not a case you may read", "linked_case_id");
-            }
+            readable = access::Authorize(subject, "case.read", mr).allowed;
           }
+          if (!readable) return InvalidArgument("is not a case you may read", "linked_case_id");
         }
         // Consents recorded at opening follow consent.record's rule (legal grounds).
         for (size_t i = 0; i < p.in.consents.size(); ++i) {
