@@ -75,7 +75,8 @@ void AppendNumber(std::string* out, float v) {
 std::string JsonError(std::string_view line, const Status& s) {
   if (s.message().find("UTF-8") != std::string::npos) return "line is not valid UTF-8";
   try {
-    (void)Json::parse(line);
+    Json unused = Json::parse(line);  // throws the error we want to describe
+    (void)unused;
   } catch (const Json::parse_error& e) {
     std::string what = e.what();
     size_t at = what.find("column ");

@@ -15,10 +15,10 @@ struct BatchRun {
   std::vector<Json> pairs;
 };
 
-BatchRun RunOn(const std::string& input, bool include_possible = false, int threads = 2) {
+BatchRun RunOn(const std::string& input, bool include_possible = false, int threads = 2,
+               BatchOptions o = {}) {
   std::istringstream in(input);
   std::ostringstream out;
-  BatchOptions o;
   o.include_possible = include_possible;
   o.threads = threads;
   BatchRun r;
@@ -119,18 +119,19 @@ TEST(RunBatch, BadLinesAreReportedWithTheirNumberAndSkipped) {
 }
 
 TEST(RunBatch, IncludePossibleAddsPossiblePairs) {
-  // A namesake with only a name and a town in common: not probable, but worth a look.
-  const std::string input =
-      R"({"id":"a","given_name":"Ghizlane","family_name":"Ouazzani","city":"Fès","date_of_birth":"1990"}
-{"id":"b","given_name":"Ghizlane","family_name":"Ouazzani","city":"Fès"}
-)";
-  BatchRun probable = RunOn(input, false);
-  BatchRun possible = RunOn(input, true);
+  // With the probable threshold above every score, the pair is only possible: written with
+  // --include-possible only, marked as such.
+  BatchOptions o;
+  o.index.model.probable_threshold = 1000;
+  BatchRun probable = RunOn(kWoman, false, 2, o);
+  o.include_possible = true;
+  BatchRun possible = RunOn(kWoman, true, 2, o);
   ASSERT_TRUE(possible.summary.ok());
   EXPECT_TRUE(probable.pairs.empty());
-  ASSERT_EQ(possible.pairs.size(), 1u);
-  EXPECT_EQ(possible.pairs[0]["decision"], "possible");
-  EXPECT_EQ(possible.summary->possible_pairs, 1u);
+  ASSERT_EQ(possible.pairs.size(), 3u);
+  for (const auto& p : possible.pairs) EXPECT_EQ(p["decision"], "possible");
+  EXPECT_EQ(possible.summary->possible_pairs, 3u);
+  EXPECT_EQ(possible.summary->probable_pairs, 0u);
 }
 
 TEST(PairLine, Format) {

@@ -90,14 +90,17 @@ void MatchIndex::BlockingKeys(const NormalizedPerson& p, std::vector<uint64_t>* 
   out->clear();
   for (const auto& ph : p.phones) out->push_back(Key('P', ph));
   if (!p.cin.empty()) out->push_back(Key('C', p.cin));
-  const uint32_t year = p.dob.known() ? static_cast<uint32_t>(p.dob.year) : 0;
+  // Name part and full date of birth: a misspelt other part does not lose the pair. (Not the
+  // year alone: "Fatima, born 1985" would gather thousands of records in a national register.)
+  const uint32_t date =
+      p.dob.full() ? static_cast<uint32_t>(p.dob.year * 10000 + p.dob.month * 100 + p.dob.day) : 0;
   for (size_t i = 0; i < p.names.size(); ++i) {
     const NameSplit& s = p.names[i];
     const std::string g = BlockString(s.given);
     const std::string f = BlockString(s.family);
-    if (year != 0) {
-      if (!g.empty()) out->push_back(Key('Y', g, {}, year));
-      if (!f.empty()) out->push_back(Key('Y', f, {}, year));
+    if (date != 0) {
+      if (!g.empty()) out->push_back(Key('Y', g, {}, date));
+      if (!f.empty()) out->push_back(Key('Y', f, {}, date));
     }
     if (g.empty() || f.empty()) continue;
     out->push_back(PairKey('N', g, f));
@@ -160,33 +163,33 @@ void MatchIndex::LookupNamesLocked(NormalizedPerson* p) const {
 void MatchIndex::CountNamesLocked(const NormalizedPerson& p, int delta) {
   const NameSplit* s = PrimarySplit(p);
   if (s == nullptr) return;
-  auto count = [&](const NameKey& k, std::vector<uint32_t>* counts, double* total, double* sum_sq) {
+  auto count = [&](const NameKey& k, std::vector<uint32_t>* counts) {
     if (k.empty() || k.freq_id >= counts->size()) return;
     uint32_t& c = (*counts)[k.freq_id];
-    // (c+1)^2 - c^2 = 2c+1; c^2 - (c-1)^2 = 2c-1.
     if (delta > 0) {
-      *sum_sq += 2.0 * c + 1;
       ++c;
-      *total += 1;
     } else if (c > 0) {
-      *sum_sq -= 2.0 * c - 1;
       --c;
-      *total -= 1;
     }
   };
-  count(s->given, &given_counts_, &given_total_, &given_sum_sq_);
-  count(s->family, &family_counts_, &family_total_, &family_sum_sq_);
+  count(s->given, &given_counts_);
+  count(s->family, &family_counts_);
 }
 
-NameFrequencies MatchIndex::FrequenciesLocked() const {
-  NameFrequencies f;
+uint32_t MatchIndex::PhoneCount(const void* ctx, std::string_view e164) {
+  const auto* c = static_cast<const PhoneCountContext*>(ctx);
+  const auto& postings = c->index->postings_;
+  auto it = postings.find(Key('P', e164));
+  return static_cast<uint32_t>(it == postings.end() ? 0 : it->second.size()) + c->extra;
+}
+
+Frequencies MatchIndex::FrequenciesLocked(uint32_t extra_phone_count) const {
+  Frequencies f;
   f.given_counts = given_counts_.data();
   f.family_counts = family_counts_.data();
   f.size = given_counts_.size();
-  f.given_total = given_total_;
-  f.given_sum_sq = given_sum_sq_;
-  f.family_total = family_total_;
-  f.family_sum_sq = family_sum_sq_;
+  f.phone_count = &MatchIndex::PhoneCount;
+  f.phone_ctx = extra_phone_count == 0 ? &phone_ctx_ : &phone_ctx_extra_;
   return f;
 }
 
@@ -345,7 +348,7 @@ Decision MatchIndex::DecisionFor(float score) const {
 
 void MatchIndex::CandidatesLocked(const NormalizedPerson& p, const std::vector<uint64_t>& keys,
                                   uint32_t self_slot, bool later_only, float threshold,
-                                  const NameFrequencies& freq,
+                                  const Frequencies& freq,
                                   std::vector<std::pair<uint32_t, Comparison>>* out) const {
   Seen& seen = tl_seen;
   seen.Begin(entries_.size());
@@ -356,7 +359,7 @@ void MatchIndex::CandidatesLocked(const NormalizedPerson& p, const std::vector<u
     for (uint32_t slot : it->second) {
       if (later_only && slot <= self_slot) continue;
       if (seen.TestAndSet(slot)) continue;
-      Comparison c = Compare(p, entries_[slot].person, options_.model, &freq);
+      Comparison c = Compare(p, entries_[slot].person, options_.model, &freq, threshold);
       if (c.score >= threshold) out->emplace_back(slot, c);
     }
   }
@@ -381,7 +384,7 @@ std::vector<Candidate> MatchIndex::Query(const NormalizedPerson& person, std::st
     auto it = by_id_.find(self_id);
     if (it != by_id_.end()) self_slot = it->second;
   }
-  const NameFrequencies freq = FrequenciesLocked();
+  const Frequencies freq = FrequenciesLocked(self_slot == UINT32_MAX ? 1 : 0);
   CandidatesLocked(p, keys, self_slot, false, static_cast<float>(options_.model.possible_threshold),
                    freq, &found);
   std::sort(found.begin(), found.end(), [&](const auto& x, const auto& y) {
@@ -404,7 +407,7 @@ void MatchIndex::AllPairs(Decision min, int threads, const std::function<void(si
   const float threshold =
       static_cast<float>(min == Decision::kProbable ? options_.model.probable_threshold
                                                     : options_.model.possible_threshold);
-  const NameFrequencies freq = FrequenciesLocked();
+  const Frequencies freq = FrequenciesLocked(0);
   const size_t n = entries_.size();
   constexpr size_t kChunk = 512;
   std::atomic<size_t> next{0}, done{0};
@@ -504,18 +507,6 @@ Status MatchIndex::CheckConsistency() const {
   }
   if (given != given_counts_ || family != family_counts_) {
     return Internal("name frequencies disagree with the records");
-  }
-  double gsq = 0, fsq = 0, gt = 0, ft = 0;
-  for (uint32_t c : given) {
-    gsq += static_cast<double>(c) * c;
-    gt += c;
-  }
-  for (uint32_t c : family) {
-    fsq += static_cast<double>(c) * c;
-    ft += c;
-  }
-  if (gsq != given_sum_sq_ || fsq != family_sum_sq_ || gt != given_total_ || ft != family_total_) {
-    return Internal("name frequency totals disagree with the counts");
   }
   for (const auto& [id, others] : partners_) {
     for (const auto& o : others) {

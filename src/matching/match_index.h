@@ -1,5 +1,5 @@
 // The in-memory candidate index: every person record's blocking keys (phonetic name keys and
-// their one-consonant-deletion variants, name with birth year, phone, ID number) point to the
+// their one-consonant-deletion variants, name with date of birth, phone, ID number) point to the
 // records that carry them, so that a query compares a new or edited person with the few records
 // that share at least one key, never with the whole register. It also keeps the name frequencies
 // the scorer adjusts by, and the pairs users confirmed to be different persons.
@@ -117,15 +117,16 @@ class MatchIndex {
   void InternNamesLocked(NormalizedPerson* p);
   void LookupNamesLocked(NormalizedPerson* p) const;
   void CountNamesLocked(const NormalizedPerson& p, int delta);
-  NameFrequencies FrequenciesLocked() const;
+  Frequencies FrequenciesLocked(uint32_t extra_phone_count) const;
   bool ExcludedLocked(std::string_view a, std::string_view b) const;
   // Scores `p` against the records sharing one of `keys`; keeps those reaching `threshold`.
   // Slots <= self_slot are skipped when later_only.
   void CandidatesLocked(const NormalizedPerson& p, const std::vector<uint64_t>& keys,
                         uint32_t self_slot, bool later_only, float threshold,
-                        const NameFrequencies& freq,
+                        const Frequencies& freq,
                         std::vector<std::pair<uint32_t, Comparison>>* out) const;
   Decision DecisionFor(float score) const;
+  static uint32_t PhoneCount(const void* ctx, std::string_view e164);
 
   // A reader/writer lock that lets a waiting writer in before new readers (glibc's rwlock
   // prefers readers, so a steady stream of queries could hold writes off indefinitely).
@@ -153,14 +154,20 @@ class MatchIndex {
   std::vector<uint32_t> free_;
   IdMap by_id_;
   std::unordered_map<uint64_t, std::vector<uint32_t>> postings_;
-  // Name skeleton frequencies (see NameFrequencies).
+  // Name skeleton frequencies (see Frequencies).
   IdMap skel_ids_;
   std::vector<uint32_t> given_counts_, family_counts_;
-  double given_total_ = 0, given_sum_sq_ = 0, family_total_ = 0, family_sum_sq_ = 0;
   // "Different person" pairs, as "a\x1fb" with a < b, and each id's partners.
   std::unordered_set<std::string, StringHash, std::equal_to<>> different_;
   std::unordered_map<std::string, std::vector<std::string>, StringHash, std::equal_to<>> partners_;
   size_t live_ = 0;
+  // For the phone count callback: 1 is added when the person compared is not indexed (she would
+  // carry the phone too once saved).
+  struct PhoneCountContext {
+    const MatchIndex* index;
+    uint32_t extra;
+  };
+  const PhoneCountContext phone_ctx_{this, 0}, phone_ctx_extra_{this, 1};
 };
 
 }  // namespace tamkine::matching

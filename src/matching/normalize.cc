@@ -813,6 +813,7 @@ NameKey MakeNameKey(const std::vector<std::string>& tokens, size_t begin, size_t
     ++k.token_count;
   }
   k.skel = Skeleton(k.phon);
+  for (char c : k.skel) k.consonants |= 1u << (c - 'a');
   return k;
 }
 
@@ -849,7 +850,9 @@ std::optional<std::string> NormalizePhone(std::string_view raw) {
   }
   auto moroccan = [](std::string_view nine) -> std::optional<std::string> {
     if (nine.size() != 9 || nine[0] < '5' || nine[0] > '8') return std::nullopt;
-    return "+212" + std::string(nine);
+    std::string out = "+212";
+    out.append(nine);
+    return out;
   };
   std::string_view v = digits;
   if (!plus && v.substr(0, 2) == "00") {
@@ -863,7 +866,9 @@ std::optional<std::string> NormalizePhone(std::string_view raw) {
   }
   if (plus) {
     if (v.size() < 8 || v.size() > 15 || v[0] == '0') return std::nullopt;
-    return "+" + std::string(v);
+    std::string out = "+";
+    out.append(v);
+    return out;
   }
   if (v.size() == 10 && v[0] == '0') return moroccan(v.substr(1));
   if (v.size() == 9) return moroccan(v);
@@ -971,7 +976,7 @@ namespace {
 const std::unordered_map<std::string, std::string>& ProvinceBySkeleton() {
   static const auto* table = [] {
     auto* t = new std::unordered_map<std::string, std::string>();
-    auto add = [&](std::string_view name, const std::string& code) {
+    auto add = [&](std::string_view name, std::string_view code) {
       std::string sk = PhoneticName(name).skel;
       if (!sk.empty()) t->emplace(sk, code);
     };
@@ -986,27 +991,40 @@ const std::unordered_map<std::string, std::string>& ProvinceBySkeleton() {
       }
       return out;
     };
+    // Whole names first, then names in common use that are neither the French nor the Arabic
+    // official one; a part of a compound name ("Assilah" of "Tanger-Assilah") only where it
+    // does not sound like another name or part (Assilah and Salé share a skeleton).
     for (const auto& r : reference::Regions()) {
       for (const auto& p : r.provinces) {
         add(p.name_fr, p.code);
         add(p.name_ar, p.code);
-        auto fr = parts(p.name_fr, '-');
-        auto ar = parts(p.name_ar, ' ');
-        if (fr.size() > 1) {
-          for (auto f : fr) add(f, p.code);
-          if (ar.size() == fr.size()) {
-            for (auto a : ar) add(a, p.code);
-          }
-        }
       }
     }
-    // Names in common use that are neither the French nor the Arabic official one.
     static constexpr std::pair<std::string_view, std::string_view> kAliases[] = {
         {"Casa", "06.01"},     {"Dar El Beida", "06.01"}, {"Tangier", "01.01"}, {"Tanja", "01.01"},
         {"Fez", "03.01"},      {"Marrakesh", "07.01"},    {"Mogador", "07.05"}, {"Sala", "04.02"},
         {"Laayoune", "11.01"}, {"Tetuan", "01.03"},       {"Larache", "01.05"}, {"Smara", "11.04"},
         {"Dakhla", "12.01"},   {"Kenitra", "04.04"},      {"Temara", "04.03"}};
-    for (const auto& [alias, code] : kAliases) add(alias, std::string(code));
+    for (const auto& [alias, code] : kAliases) add(alias, code);
+    std::unordered_map<std::string, std::string> part_codes;
+    std::vector<std::string> ambiguous;
+    for (const auto& r : reference::Regions()) {
+      for (const auto& p : r.provinces) {
+        auto fr = parts(p.name_fr, '-');
+        auto ar = parts(p.name_ar, ' ');
+        if (fr.size() < 2) continue;
+        std::vector<std::string_view> names(fr.begin(), fr.end());
+        if (ar.size() == fr.size()) names.insert(names.end(), ar.begin(), ar.end());
+        for (auto n : names) {
+          std::string sk = PhoneticName(n).skel;
+          if (sk.size() < 2) continue;
+          auto [it, inserted] = part_codes.emplace(sk, p.code);
+          if (!inserted && it->second != p.code) ambiguous.push_back(sk);
+        }
+      }
+    }
+    for (const auto& a : ambiguous) part_codes.erase(a);
+    for (auto& [sk, code] : part_codes) t->emplace(sk, code);  // whole names win
     return t;
   }();
   return *table;

@@ -55,6 +55,7 @@ struct NameKey {
   std::string skel;
   uint8_t first_token_len = 0;  // length in phon of the first token
   uint8_t token_count = 0;
+  uint32_t consonants = 0;  // bit (c - 'a') set for each consonant letter in skel
   Script script = Script::kNone;
   // The index's id for skel, for frequency look-ups (kNoFreqId outside an index).
   uint32_t freq_id = kNoFreqId;

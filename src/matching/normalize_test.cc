@@ -244,6 +244,10 @@ TEST(CityKey, ProvincesMeetAcrossScriptsAndNames) {
   EXPECT_EQ(CityKey("Marrakech"), CityKey("مراكش"));
   EXPECT_EQ(CityKey("Laâyoune"), CityKey("العيون"));
   EXPECT_NE(CityKey("Rabat"), CityKey("Salé"));
+  // Salé sounds like Assilah, one part of the prefecture Tanger-Assilah: it stays Salé.
+  EXPECT_EQ(CityKey("Salé"), CityKey("سلا"));
+  EXPECT_NE(CityKey("Salé"), CityKey("Tanger"));
+  EXPECT_EQ(CityKey("Skhirate"), CityKey("Témara"));  // parts of one prefecture
   EXPECT_EQ(CityKey(""), 0u);
   // Not a province: compared by its phonetic skeleton.
   EXPECT_EQ(CityKey("Imilchil"), CityKey("إملشيل"));

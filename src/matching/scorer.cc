@@ -1,6 +1,7 @@
 #include "matching/scorer.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstdlib>
 
@@ -54,18 +55,17 @@ bool OneDigit(int a, int b) {
 }
 
 float TfAdjust(Field f, Level l, const NameKey& a, const NameKey& b, const ScoringModel& m,
-               const NameFrequencies* freq) {
+               const Frequencies* freq) {
   if (freq == nullptr || (l != Level::kExact && l != Level::kClose)) return 0;
   const bool given = f == Field::kGivenName;
   const uint32_t* counts = given ? freq->given_counts : freq->family_counts;
-  const double total = given ? freq->given_total : freq->family_total;
-  const double sum_sq = given ? freq->given_sum_sq : freq->family_sum_sq;
-  if (counts == nullptr || total < 1000) return 0;  // too few records for frequencies to mean much
+  if (counts == nullptr) return 0;
   uint32_t c = 1;
   if (a.freq_id < freq->size) c = std::max(c, counts[a.freq_id]);
   if (b.freq_id < freq->size) c = std::max(c, counts[b.freq_id]);
-  double adj = std::log2((sum_sq / total) / c);
-  return static_cast<float>(std::clamp(adj, double{m.tf_min}, double{m.tf_max}));
+  double adj = std::log2(double{m.tf_ref_count} / static_cast<double>(c));
+  return (given ? m.given_tf_scale : m.family_tf_scale) *
+         static_cast<float>(std::clamp(adj, double{m.tf_min}, double{m.tf_max}));
 }
 
 struct NameResult {
@@ -75,7 +75,7 @@ struct NameResult {
 };
 
 NameResult ScoreNames(const NameKey& ag, const NameKey& af, const NameKey& bg, const NameKey& bf,
-                      const ScoringModel& m, const NameFrequencies* freq, bool swapped) {
+                      const ScoringModel& m, const Frequencies* freq, bool swapped) {
   NameResult r;
   r.swapped = swapped;
   r.given.level = CompareNameParts(ag, bg);
@@ -162,6 +162,11 @@ int PhoneticDistance(std::string_view a, std::string_view b, bool arabic, int ca
 Level CompareNameParts(const NameKey& a, const NameKey& b) {
   if (a.empty() || b.empty()) return Level::kMissing;
   if (a.phon == b.phon) return Level::kExact;
+  // Each consonant letter present on one side only needs an edit costing at least half a
+  // consonant (a similar-consonant substitution accounts for two such letters): a cheap lower
+  // bound that settles most clearly different names without the edit distance.
+  const int lower_bound = (kUnit / 4) * std::popcount(a.consonants ^ b.consonants);
+  if (lower_bound > kPartialMax && a.token_count == b.token_count) return Level::kDisagree;
   const bool arabic = ArabicScript(a.script) || ArabicScript(b.script);
   const int d = PhoneticDistance(a.phon, b.phon, arabic, kPartialMax + 1);
   if (d <= kCloseMax) return Level::kClose;
@@ -185,14 +190,16 @@ Level CompareDates(const BirthDate& a, const BirthDate& b) {
   const int dy = std::abs(a.year - b.year);
   if (a.full() && b.full()) {
     if (a == b) return Level::kExact;
-    if (a.year == b.year && a.month == b.day && a.day == b.month) return Level::kSwapped;
     const bool same_md = a.month == b.month && a.day == b.day;
-    if ((same_md && (dy == 1 || OneDigit(a.year, b.year))) ||
-        (a.year == b.year && a.month == b.month && OneDigit(a.day, b.day)) ||
-        (a.year == b.year && a.day == b.day && OneDigit(a.month, b.month))) {
+    if (a.year != b.year) {
+      return same_md && (dy == 1 || OneDigit(a.year, b.year)) ? Level::kClose : Level::kDisagree;
+    }
+    if (a.month == b.day && a.day == b.month) return Level::kSwapped;
+    if ((a.month == b.month && OneDigit(a.day, b.day)) ||
+        (a.day == b.day && OneDigit(a.month, b.month))) {
       return Level::kClose;
     }
-    return a.year == b.year ? Level::kPartial : Level::kDisagree;
+    return Level::kPartial;
   }
   // At least one side is less precise: compare what both give.
   if (a.year != b.year) return dy == 1 ? Level::kClose : Level::kDisagree;
@@ -202,43 +209,31 @@ Level CompareDates(const BirthDate& a, const BirthDate& b) {
 
 namespace {
 
+// One character substituted, inserted or deleted, or two adjacent characters swapped.
+bool OneEdit(std::string_view a, std::string_view b) {
+  if (a.size() > b.size()) std::swap(a, b);
+  if (b.size() - a.size() > 1) return false;
+  size_t i = 0;
+  while (i < a.size() && a[i] == b[i]) ++i;
+  if (a.size() == b.size()) {
+    if (a.substr(i + 1) == b.substr(i + 1)) return true;  // substitution
+    return i + 1 < a.size() && a[i] == b[i + 1] && a[i + 1] == b[i] &&
+           a.substr(i + 2) == b.substr(i + 2);  // transposition
+  }
+  return a.substr(i) == b.substr(i + 1);  // insertion
+}
+
 Level CompareCin(const std::string& a, const std::string& b) {
   if (a.empty() || b.empty()) return Level::kMissing;
   if (a == b) return Level::kExact;
-  // One character substituted, inserted, deleted or two adjacent swapped.
-  if (PhoneticDistance(a, b, false, kUnit + 1) <= kUnit) return Level::kClose;
-  return Level::kDisagree;
+  return OneEdit(a, b) ? Level::kClose : Level::kDisagree;
 }
 
 }  // namespace
 
 Comparison Compare(const NormalizedPerson& a, const NormalizedPerson& b, const ScoringModel& m,
-                   const NameFrequencies* freq) {
+                   const Frequencies* freq, float min_score) {
   Comparison c;
-  // Names: the best reading over the splits of each side, and given/family swapped.
-  NameResult best;
-  bool have = false;
-  for (const NameSplit& sa : a.names) {
-    for (const NameSplit& sb : b.names) {
-      NameResult r = ScoreNames(sa.given, sa.family, sb.given, sb.family, m, freq, false);
-      if (!have || r.total() > best.total()) {
-        best = r;
-        have = true;
-      }
-      const bool both_parts =
-          !sa.given.empty() && !sa.family.empty() && !sb.given.empty() && !sb.family.empty();
-      if (both_parts && a.name_order_known && b.name_order_known &&
-          (r.given.level == Level::kDisagree || r.family.level == Level::kDisagree)) {
-        NameResult s = ScoreNames(sa.given, sa.family, sb.family, sb.given, m, freq, true);
-        if (s.total() > best.total()) best = s;
-      }
-    }
-  }
-  if (have) {
-    c.fields[static_cast<size_t>(Field::kGivenName)] = best.given;
-    c.fields[static_cast<size_t>(Field::kFamilyName)] = best.family;
-    c.names_swapped = best.swapped;
-  }
   auto set = [&](Field f, Level l) {
     c.fields[static_cast<size_t>(f)] = FieldEvidence{l, m.weights.at(f, l)};
   };
@@ -254,12 +249,61 @@ Comparison Compare(const NormalizedPerson& a, const NormalizedPerson& b, const S
     }
   }
   set(Field::kPhone, phone);
+  if (phone == Level::kExact && freq != nullptr && freq->phone_count != nullptr) {
+    // The most specific phone they share.
+    uint32_t fewest = UINT32_MAX;
+    for (const auto& x : a.phones) {
+      if (std::find(b.phones.begin(), b.phones.end(), x) != b.phones.end()) {
+        fewest = std::min(fewest, freq->phone_count(freq->phone_ctx, x));
+      }
+    }
+    double n = std::clamp<double>(fewest, 1, 64);
+    c.fields[static_cast<size_t>(Field::kPhone)].weight -=
+        m.phone_tf_scale * static_cast<float>(std::log2(n));
+  }
   set(Field::kCity, a.city == 0 || b.city == 0 ? Level::kMissing
                     : a.city == b.city         ? Level::kExact
                                                : Level::kDisagree);
-  float score = 0;
-  for (const auto& f : c.fields) score += f.weight;
-  c.score = score;
+  float others = 0;
+  for (const auto& f : c.fields) others += f.weight;
+
+  if (!a.names.empty() && !b.names.empty()) {
+    // The most the names could add.
+    auto best = [&](Field f, float scale) {
+      return std::max(m.weights.at(f, Level::kExact), m.weights.at(f, Level::kClose)) +
+             std::max(0.0f, scale * m.tf_max);
+    };
+    const float names_max =
+        best(Field::kGivenName, m.given_tf_scale) + best(Field::kFamilyName, m.family_tf_scale);
+    if (others + names_max < min_score) {
+      c.score = others + names_max;
+      return c;
+    }
+    // The best reading over the splits of each side, and given/family swapped.
+    NameResult top;
+    bool have = false;
+    for (const NameSplit& sa : a.names) {
+      for (const NameSplit& sb : b.names) {
+        NameResult r = ScoreNames(sa.given, sa.family, sb.given, sb.family, m, freq, false);
+        if (!have || r.total() > top.total()) {
+          top = r;
+          have = true;
+        }
+        const bool both_parts =
+            !sa.given.empty() && !sa.family.empty() && !sb.given.empty() && !sb.family.empty();
+        if (both_parts && a.name_order_known && b.name_order_known &&
+            (r.given.level == Level::kDisagree || r.family.level == Level::kDisagree)) {
+          NameResult s = ScoreNames(sa.given, sa.family, sb.family, sb.given, m, freq, true);
+          if (s.total() > top.total()) top = s;
+        }
+      }
+    }
+    c.fields[static_cast<size_t>(Field::kGivenName)] = top.given;
+    c.fields[static_cast<size_t>(Field::kFamilyName)] = top.family;
+    c.names_swapped = top.swapped;
+    others += top.total();
+  }
+  c.score = others;
   return c;
 }
 
@@ -269,28 +313,31 @@ const ScoringModel& DefaultModel() {
     Weights& w = m.weights;
     using F = Field;
     using L = Level;
-    w.at(F::kGivenName, L::kExact) = 4.5f;
-    w.at(F::kGivenName, L::kClose) = 3.5f;
-    w.at(F::kGivenName, L::kPartial) = 0.5f;
-    w.at(F::kGivenName, L::kDisagree) = -6.0f;
-    w.at(F::kFamilyName, L::kExact) = 4.0f;
-    w.at(F::kFamilyName, L::kClose) = 3.0f;
-    w.at(F::kFamilyName, L::kPartial) = 0.5f;
-    w.at(F::kFamilyName, L::kDisagree) = -4.5f;
-    w.at(F::kDateOfBirth, L::kExact) = 8.0f;
-    w.at(F::kDateOfBirth, L::kSwapped) = 5.0f;
-    w.at(F::kDateOfBirth, L::kYearOnly) = 3.0f;
-    w.at(F::kDateOfBirth, L::kClose) = 3.0f;
-    w.at(F::kDateOfBirth, L::kPartial) = 0.0f;
-    w.at(F::kDateOfBirth, L::kDisagree) = -6.0f;
-    w.at(F::kCin, L::kExact) = 12.0f;
-    w.at(F::kCin, L::kClose) = 5.0f;
-    w.at(F::kCin, L::kDisagree) = -8.0f;
-    w.at(F::kPhone, L::kExact) = 4.0f;
-    w.at(F::kPhone, L::kDisagree) = -1.0f;
-    w.at(F::kCity, L::kExact) = 1.0f;
-    w.at(F::kCity, L::kDisagree) = -1.5f;
-    m.probable_threshold = 12;
+    m.given_tf_scale = 0.22f;
+    m.family_tf_scale = 0.45f;
+    m.phone_tf_scale = 1.12f;
+    w.at(F::kGivenName, L::kExact) = 5.00f;
+    w.at(F::kGivenName, L::kClose) = 4.40f;
+    w.at(F::kGivenName, L::kPartial) = -0.44f;
+    w.at(F::kGivenName, L::kDisagree) = -8.96f;
+    w.at(F::kFamilyName, L::kExact) = 5.09f;
+    w.at(F::kFamilyName, L::kClose) = 4.76f;
+    w.at(F::kFamilyName, L::kPartial) = -1.20f;
+    w.at(F::kFamilyName, L::kDisagree) = -8.65f;
+    w.at(F::kDateOfBirth, L::kExact) = 12.62f;
+    w.at(F::kDateOfBirth, L::kClose) = 2.14f;
+    w.at(F::kDateOfBirth, L::kPartial) = -2.18f;
+    w.at(F::kDateOfBirth, L::kSwapped) = 9.10f;
+    w.at(F::kDateOfBirth, L::kYearOnly) = 6.21f;
+    w.at(F::kDateOfBirth, L::kDisagree) = -10.92f;
+    w.at(F::kCin, L::kExact) = 16.85f;
+    w.at(F::kCin, L::kClose) = 8.09f;
+    w.at(F::kCin, L::kDisagree) = -8.69f;
+    w.at(F::kPhone, L::kExact) = 9.16f;
+    w.at(F::kPhone, L::kDisagree) = -2.07f;
+    w.at(F::kCity, L::kExact) = 2.61f;
+    w.at(F::kCity, L::kDisagree) = -3.02f;
+    m.probable_threshold = 9;
     m.possible_threshold = 6;
     return m;
   }();

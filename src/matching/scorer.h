@@ -46,8 +46,16 @@ struct ScoringModel {
   Weights weights;
   double probable_threshold = 0;  // score >= this: probable duplicate
   double possible_threshold = 0;  // score >= this (and below probable): possible, needs review
-  // Bounds of the frequency adjustment of name agreements, in bits.
-  float tf_min = -3, tf_max = 4;
+  // Frequency adjustments. Names: log2(tf_ref_count / records carrying the name), bounded to
+  // [tf_min, tf_max] bits, then scaled per field: an agreement counts less the more namesakes the
+  // register holds, so evidence keeps its meaning as the register grows. Phone: -log2(records
+  // carrying the phone), bounded to [-6, 0], scaled (a phone the whole family gives counts less
+  // than one only she gives).
+  float tf_ref_count = 16;
+  float tf_min = -8, tf_max = 4;
+  float given_tf_scale = 1;
+  float family_tf_scale = 1;
+  float phone_tf_scale = 1;
 };
 const ScoringModel& DefaultModel();
 
@@ -63,16 +71,15 @@ struct Comparison {
   const FieldEvidence& at(Field f) const { return fields[static_cast<size_t>(f)]; }
 };
 
-// How often name skeletons occur in the index, for the frequency adjustment. counts[id] is the
-// number of records whose given (family) name has the skeleton interned as id; sum_sq is the sum
-// of the squared counts, total the number of records counted. A frequency adjustment is
-// log2((sum_sq / total) / count): positive for names rarer than average, negative for common ones.
-struct NameFrequencies {
+// How often values occur in the index, for the frequency adjustments: counts[id] is the number of
+// records whose given (family) name has the skeleton interned as id; phone_count(ctx, e164), when
+// set, the number of records carrying that phone.
+struct Frequencies {
   const uint32_t* given_counts = nullptr;
   const uint32_t* family_counts = nullptr;
   size_t size = 0;  // number of interned skeletons
-  double given_total = 0, given_sum_sq = 0;
-  double family_total = 0, family_sum_sq = 0;
+  uint32_t (*phone_count)(const void* ctx, std::string_view e164) = nullptr;
+  const void* phone_ctx = nullptr;
 };
 
 // Weighted edit distance between phonetic strings, in units of 1/20 of a consonant edit: vowel
@@ -88,7 +95,9 @@ Level CompareNameParts(const NameKey& a, const NameKey& b);
 Level CompareDates(const BirthDate& a, const BirthDate& b);
 
 // Compares two persons. `freq` may be null (no frequency adjustment). Symmetric in a and b.
+// When the other fields leave the pair unable to reach `min_score` whatever the names, the names
+// are not compared and the score returned is an upper bound below min_score.
 Comparison Compare(const NormalizedPerson& a, const NormalizedPerson& b, const ScoringModel& model,
-                   const NameFrequencies* freq);
+                   const Frequencies* freq, float min_score = -1e30f);
 
 }  // namespace tamkine::matching

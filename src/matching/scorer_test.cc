@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "matching/test_records.h"
 
 namespace tamkine::matching {
@@ -157,24 +159,23 @@ TEST(Compare, FamilyNameFirstInAFullName) {
 }
 
 TEST(Compare, FrequencyAdjustment) {
-  // A name carried by one record in ten counts less than one carried by one in ten thousand.
+  // A name carried by ten thousand records counts less than one carried by two.
   ScoringModel m = DefaultModel();
   NormalizedPerson a = N(Rec("Fatima", "Tazi"));
   NormalizedPerson b = a;
   a.names[0].given.freq_id = b.names[0].given.freq_id = 0;    // common
   a.names[0].family.freq_id = b.names[0].family.freq_id = 1;  // rare
-  std::vector<uint32_t> counts = {10000, 10};
-  NameFrequencies f;
+  std::vector<uint32_t> counts = {10000, 2};
+  Frequencies f;
   f.given_counts = counts.data();
   f.family_counts = counts.data();
   f.size = 2;
-  f.given_total = f.family_total = 100000;
-  f.given_sum_sq = f.family_sum_sq = 100000.0 * 100;  // average frequency 1/1000
   Comparison c = Compare(a, b, m, &f);
   EXPECT_LT(c.at(Field::kGivenName).weight, m.weights.at(Field::kGivenName, Level::kExact));
   EXPECT_GT(c.at(Field::kFamilyName).weight, m.weights.at(Field::kFamilyName, Level::kExact));
-  EXPECT_FLOAT_EQ(c.at(Field::kGivenName).weight,
-                  m.weights.at(Field::kGivenName, Level::kExact) + m.tf_min);
+  EXPECT_FLOAT_EQ(c.at(Field::kFamilyName).weight,
+                  m.weights.at(Field::kFamilyName, Level::kExact) +
+                      m.family_tf_scale * std::log2(m.tf_ref_count / 2));
 }
 
 }  // namespace
