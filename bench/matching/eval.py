@@ -4,7 +4,8 @@ cross-script pairs (one record's name in Arabic script, the other's in Latin), w
 positives broken down by relation (same household: mother, sister, daughter…; other household:
 namesake or chance). Python 3 standard library only.
 
-  eval.py --truth TRUTH.tsv --pairs PAIRS.jsonl [--label NAME] [--decisions probable,possible]
+  eval.py --truth TRUTH.tsv --persons PERSONS.jsonl --pairs PAIRS.jsonl [--label NAME]
+          [--decisions probable,possible]
 
 PAIRS.jsonl: one {"a": id, "b": id, …} per line (the output of `tamkine dedupe`, or of the
 pg_trgm baseline); lines with a "decision" not in --decisions are ignored.
@@ -54,13 +55,23 @@ def main():
     ap.add_argument("--label", default="")
     ap.add_argument("--decisions", default="probable",
                     help="comma-separated decisions counted as predicted duplicates")
+    ap.add_argument("--min-score", type=float,
+                    help="count pairs scoring at least this, whatever their decision")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--persons", help="the input of the run: only its records count")
     ap.add_argument("--show-errors", type=int, default=0,
                     help="print this many false positives and negatives (needs --persons)")
-    ap.add_argument("--persons")
     args = ap.parse_args()
 
     rec = load_truth(args.truth)
+    if args.persons:
+        # Only the records that were deduplicated (the truth file also lists held-out queries).
+        ids = set()
+        with open(args.persons, encoding="utf-8") as f:
+            for line in f:
+                if line.strip():
+                    ids.add(json.loads(line)["id"])
+        rec = {k: v for k, v in rec.items() if k in ids}
     wanted = set(args.decisions.split(","))
     seen = set()
     tp = fp = tp_cross = 0
@@ -71,7 +82,10 @@ def main():
             if not line.strip():
                 continue
             p = json.loads(line)
-            if p.get("decision", "probable") not in wanted:
+            if args.min_score is not None:
+                if p.get("score", 0) < args.min_score:
+                    continue
+            elif p.get("decision", "probable") not in wanted:
                 continue
             a, b = p["a"], p["b"]
             key = (a, b) if a < b else (b, a)

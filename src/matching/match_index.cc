@@ -15,7 +15,8 @@ constexpr size_t kMaxDeletionSkeleton = 10;
 // Prefix of the given-name skeleton in the prefix key ("Fatima" meets "Fatima Zahra").
 constexpr size_t kPrefixLen = 3;
 
-// Key = hash of a tag and up to two strings and a number, without building the string.
+// Key = hash of a tag and up to two strings and a number, without building the string. Name
+// keys get the lowest bit set (see IndexOptions::max_name_posting), others have it clear.
 uint64_t Key(char tag, std::string_view a, std::string_view b = {}, uint32_t n = 0) {
   uint64_t h = 1469598103934665603ULL;
   auto feed = [&](unsigned char c) {
@@ -31,7 +32,7 @@ uint64_t Key(char tag, std::string_view a, std::string_view b = {}, uint32_t n =
   h ^= h >> 33;
   h *= 0xff51afd7ed558ccdULL;
   h ^= h >> 33;
-  return h;
+  return tag == 'N' || tag == 'F' ? h | 1 : h & ~uint64_t{1};
 }
 
 // Order-free pair key: a person with given and family names swapped has the same key.
@@ -88,8 +89,9 @@ MatchIndex::~MatchIndex() = default;
 
 void MatchIndex::BlockingKeys(const NormalizedPerson& p, std::vector<uint64_t>* out) {
   out->clear();
-  for (const auto& ph : p.phones) out->push_back(Key('P', ph));
-  if (!p.cin.empty()) out->push_back(Key('C', p.cin));
+  for (const auto& ph : p.phones) out->push_back(PhoneKey(ph));
+  if (!p.cin.empty()) out->push_back(CinKey(p.cin));
+  const uint32_t year = p.dob.known() ? static_cast<uint32_t>(p.dob.year) : 0;
   // Name part and full date of birth: a misspelt other part does not lose the pair. (Not the
   // year alone: "Fatima, born 1985" would gather thousands of records in a national register.)
   const uint32_t date =
@@ -104,6 +106,13 @@ void MatchIndex::BlockingKeys(const NormalizedPerson& p, std::vector<uint64_t>* 
     }
     if (g.empty() || f.empty()) continue;
     out->push_back(PairKey('N', g, f));
+    // Both name parts and the birth year: common names that agree on the year are still found
+    // when their name keys are too common to scan.
+    if (year != 0) {
+      std::string_view lo = g, hi = f;
+      if (hi < lo) std::swap(lo, hi);
+      out->push_back(Key('B', lo, hi, year));
+    }
     if (i != 0) continue;  // the variants below only for the primary split
     out->push_back(Key('F', std::string_view(g).substr(0, kPrefixLen), f));
     // One consonant deleted from either part: two spellings with one consonant substituted,
@@ -176,10 +185,10 @@ void MatchIndex::CountNamesLocked(const NormalizedPerson& p, int delta) {
   count(s->family, &family_counts_);
 }
 
-uint32_t MatchIndex::PhoneCount(const void* ctx, std::string_view e164) {
+uint32_t MatchIndex::PhoneCount(const void* ctx, uint64_t phone_key) {
   const auto* c = static_cast<const PhoneCountContext*>(ctx);
   const auto& postings = c->index->postings_;
-  auto it = postings.find(Key('P', e164));
+  auto it = postings.find(phone_key);
   return static_cast<uint32_t>(it == postings.end() ? 0 : it->second.size()) + c->extra;
 }
 
@@ -219,6 +228,7 @@ void MatchIndex::UpsertLocked(const std::string& id, NormalizedPerson p) {
   } else {
     slot = static_cast<uint32_t>(entries_.size());
     entries_.emplace_back();
+    summaries_.emplace_back();
   }
   InternNamesLocked(&p);
   CountNamesLocked(p, +1);
@@ -227,6 +237,7 @@ void MatchIndex::UpsertLocked(const std::string& id, NormalizedPerson p) {
   for (uint64_t k : keys) postings_[k].push_back(slot);
   Entry& e = entries_[slot];
   e.id = id;
+  summaries_[slot] = p.summary;
   e.person = std::move(p);
   e.alive = true;
   by_id_[id] = slot;
@@ -252,6 +263,7 @@ void MatchIndex::RemoveSlotLocked(uint32_t slot) {
   CountNamesLocked(e.person, -1);
   e.alive = false;
   e.person = NormalizedPerson();
+  summaries_[slot] = PersonSummary();
   --live_;
 }
 
@@ -353,12 +365,20 @@ void MatchIndex::CandidatesLocked(const NormalizedPerson& p, const std::vector<u
   Seen& seen = tl_seen;
   seen.Begin(entries_.size());
   if (self_slot < entries_.size()) seen.TestAndSet(self_slot);
+  // Most candidates are settled from the summaries: with the most the names could add, they
+  // cannot reach the threshold.
+  const float names_bound = NamesBound(p, options_.model, &freq);
   for (uint64_t k : keys) {
     auto it = postings_.find(k);
-    if (it == postings_.end() || it->second.size() > options_.max_posting) continue;
+    if (it == postings_.end()) continue;
+    const size_t cap = (k & 1) != 0 ? options_.max_name_posting : options_.max_posting;
+    if (it->second.size() > cap) continue;
     for (uint32_t slot : it->second) {
       if (later_only && slot <= self_slot) continue;
       if (seen.TestAndSet(slot)) continue;
+      if (OtherFieldsBound(p.summary, summaries_[slot], options_.model) + names_bound < threshold) {
+        continue;
+      }
       Comparison c = Compare(p, entries_[slot].person, options_.model, &freq, threshold);
       if (c.score >= threshold) out->emplace_back(slot, c);
     }
@@ -481,6 +501,9 @@ Status MatchIndex::CheckConsistency() const {
     auto it = by_id_.find(e.id);
     if (it == by_id_.end() || it->second != slot) {
       return Internal("id map does not point at the record " + e.id);
+    }
+    if (!(summaries_[slot] == e.person.summary)) {
+      return Internal("the summary of " + e.id + " is stale");
     }
     BlockingKeys(e.person, &keys);
     for (uint64_t k : keys) expected[k].push_back(slot);

@@ -46,8 +46,14 @@ struct Candidate {
 
 struct IndexOptions {
   ScoringModel model = DefaultModel();
-  // Posting lists longer than this are not scanned by queries (a key that common does not block).
-  size_t max_posting = 20000;
+  // A name key (names without a date) shared by more records than this is not scanned: with that
+  // many namesakes, agreement on the name cannot decide, and a duplicate must share a phone, an
+  // ID number or a date of birth, whose keys find it. Keeps the work per query bounded as the
+  // register grows.
+  size_t max_name_posting = 200;
+  // Any other key shared by more records than this is not scanned either (a phone or ID number
+  // that common is a placeholder, not a person's).
+  size_t max_posting = 5000;
 };
 
 class MatchIndex {
@@ -97,7 +103,8 @@ class MatchIndex {
   // records (Internal naming the first disagreement). For tests; linear in the index size.
   Status CheckConsistency() const;
 
-  // The blocking keys of a person, sorted and unique.
+  // The blocking keys of a person, sorted and unique. Name keys (see max_name_posting) have
+  // their lowest bit set.
   static void BlockingKeys(const NormalizedPerson& p, std::vector<uint64_t>* out);
 
  private:
@@ -126,7 +133,7 @@ class MatchIndex {
                         const Frequencies& freq,
                         std::vector<std::pair<uint32_t, Comparison>>* out) const;
   Decision DecisionFor(float score) const;
-  static uint32_t PhoneCount(const void* ctx, std::string_view e164);
+  static uint32_t PhoneCount(const void* ctx, uint64_t phone_key);
 
   // A reader/writer lock that lets a waiting writer in before new readers (glibc's rwlock
   // prefers readers, so a steady stream of queries could hold writes off indefinitely).
@@ -151,6 +158,7 @@ class MatchIndex {
   const IndexOptions options_;
   mutable WriterFirstMutex mu_;
   std::vector<Entry> entries_;
+  std::vector<PersonSummary> summaries_;  // entries_[i].person.summary, dense
   std::vector<uint32_t> free_;
   IdMap by_id_;
   std::unordered_map<uint64_t, std::vector<uint32_t>> postings_;

@@ -90,7 +90,24 @@ StatusOr<NormalizedPerson> Normalize(const PersonRecord& r, std::vector<std::str
     }
   }
   p.city = CityKey(r.city);
+  Summarize(&p);
   return p;
+}
+
+// The lowest bit is clear: the index marks name keys by setting it.
+uint64_t PhoneKey(std::string_view e164) { return Hash64(e164, 'P') & ~uint64_t{1}; }
+uint64_t CinKey(std::string_view cin) { return Hash64(cin, 'C') & ~uint64_t{1}; }
+
+void Summarize(NormalizedPerson* p) {
+  PersonSummary& s = p->summary;
+  s = PersonSummary();
+  s.dob = p->dob;
+  for (const auto& ph : p->phones) {
+    if (s.phone_count == PersonSummary::kMaxPhones) break;
+    s.phones[s.phone_count++] = PhoneKey(ph);
+  }
+  s.cin = p->cin.empty() ? 0 : CinKey(p->cin);
+  s.city = p->city;
 }
 
 const NameSplit* PrimarySplit(const NormalizedPerson& p) {

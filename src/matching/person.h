@@ -33,6 +33,22 @@ struct NameSplit {
   NameKey family;
 };
 
+// The fields other than names in a compact form, compared first (and, in the index, kept in one
+// dense array so that most candidates are settled without touching the rest of the record).
+struct PersonSummary {
+  static constexpr size_t kMaxPhones = 4;
+  BirthDate dob;
+  uint8_t phone_count = 0;
+  uint64_t phones[kMaxPhones] = {};  // PhoneKey of the first phones
+  uint64_t cin = 0;                  // CinKey, 0 when none
+  uint64_t city = 0;                 // CityKey, 0 when none
+  friend bool operator==(const PersonSummary&, const PersonSummary&) = default;
+};
+
+// Keys of a phone (E.164) and an ID number as the index and the summary use them.
+uint64_t PhoneKey(std::string_view e164);
+uint64_t CinKey(std::string_view cin);
+
 struct NormalizedPerson {
   // One split when given/family were entered separately; for a full name, every split that puts
   // the family name (with its particles) first or last. Empty when no name was given.
@@ -43,7 +59,11 @@ struct NormalizedPerson {
   std::vector<std::string> phones;  // E.164
   uint64_t city = 0;                // CityKey
   Script script = Script::kNone;    // of the name
+  PersonSummary summary;            // of dob, phones, cin and city (set by Normalize)
 };
+
+// Recomputes p->summary from its fields (for code that edits a NormalizedPerson).
+void Summarize(NormalizedPerson* p);
 
 // Normalises a record. Returns InvalidArgument (naming the field) for an empty id or an invalid
 // date; values that cannot be used (a phone that is not a phone number) are left out with a

@@ -231,50 +231,97 @@ Level CompareCin(const std::string& a, const std::string& b) {
 
 }  // namespace
 
+namespace {
+
+Level CompareCities(uint64_t a, uint64_t b) {
+  return a == 0 || b == 0 ? Level::kMissing : a == b ? Level::kExact : Level::kDisagree;
+}
+
+// The phone key both summaries carry that the fewest records carry (0 when none is shared).
+Level ComparePhones(const PersonSummary& a, const PersonSummary& b, uint64_t* shared) {
+  if (a.phone_count == 0 || b.phone_count == 0) return Level::kMissing;
+  *shared = 0;
+  for (uint8_t i = 0; i < a.phone_count; ++i) {
+    for (uint8_t j = 0; j < b.phone_count; ++j) {
+      if (a.phones[i] == b.phones[j]) {
+        *shared = a.phones[i];
+        return Level::kExact;
+      }
+    }
+  }
+  return Level::kDisagree;
+}
+
+float NameBestWeight(Field f, const ScoringModel& m) {
+  return std::max(m.weights.at(f, Level::kExact), m.weights.at(f, Level::kClose));
+}
+
+}  // namespace
+
+float OtherFieldsBound(const PersonSummary& a, const PersonSummary& b, const ScoringModel& m) {
+  float s = m.weights.at(Field::kDateOfBirth, CompareDates(a.dob, b.dob));
+  if (a.cin != 0 && b.cin != 0) {
+    s += a.cin == b.cin ? m.weights.at(Field::kCin, Level::kExact)
+                        : std::max(m.weights.at(Field::kCin, Level::kClose),
+                                   m.weights.at(Field::kCin, Level::kDisagree));
+  }
+  uint64_t shared = 0;
+  s += m.weights.at(Field::kPhone, ComparePhones(a, b, &shared));
+  s += m.weights.at(Field::kCity, CompareCities(a.city, b.city));
+  return s;
+}
+
+float NamesBound(const NormalizedPerson& p, const ScoringModel& m, const Frequencies* freq) {
+  if (p.names.empty()) return 0;
+  // The frequency adjustment uses the larger count of the two sides, so p's own counts bound it.
+  auto best_adj = [&](bool given) {
+    float scale = given ? m.given_tf_scale : m.family_tf_scale;
+    float top = -1e30f;
+    for (const NameSplit& s : p.names) {
+      const NameKey& k = given ? s.given : s.family;
+      double adj = m.tf_max;
+      if (freq != nullptr && k.freq_id < freq->size) {
+        const uint32_t* counts = given ? freq->given_counts : freq->family_counts;
+        uint32_t c = std::max<uint32_t>(1, counts[k.freq_id]);
+        adj = std::clamp(std::log2(double{m.tf_ref_count} / c), double{m.tf_min}, double{m.tf_max});
+      }
+      top = std::max(top, scale * static_cast<float>(adj));
+    }
+    return top;
+  };
+  return NameBestWeight(Field::kGivenName, m) + best_adj(true) +
+         NameBestWeight(Field::kFamilyName, m) + best_adj(false);
+}
+
 Comparison Compare(const NormalizedPerson& a, const NormalizedPerson& b, const ScoringModel& m,
                    const Frequencies* freq, float min_score) {
   Comparison c;
   auto set = [&](Field f, Level l) {
     c.fields[static_cast<size_t>(f)] = FieldEvidence{l, m.weights.at(f, l)};
   };
-  set(Field::kDateOfBirth, CompareDates(a.dob, b.dob));
-  set(Field::kCin, CompareCin(a.cin, b.cin));
-  Level phone = Level::kMissing;
-  if (!a.phones.empty() && !b.phones.empty()) {
-    phone = Level::kDisagree;
-    for (const auto& x : a.phones) {
-      for (const auto& y : b.phones) {
-        if (x == y) phone = Level::kExact;
-      }
-    }
-  }
+  const PersonSummary& sa = a.summary;
+  const PersonSummary& sb = b.summary;
+  set(Field::kDateOfBirth, CompareDates(sa.dob, sb.dob));
+  set(Field::kCin, sa.cin == 0 || sb.cin == 0 ? Level::kMissing
+                   : sa.cin == sb.cin         ? Level::kExact
+                                              : CompareCin(a.cin, b.cin));
+  uint64_t shared = 0;
+  const Level phone = ComparePhones(sa, sb, &shared);
   set(Field::kPhone, phone);
   if (phone == Level::kExact && freq != nullptr && freq->phone_count != nullptr) {
-    // The most specific phone they share.
-    uint32_t fewest = UINT32_MAX;
-    for (const auto& x : a.phones) {
-      if (std::find(b.phones.begin(), b.phones.end(), x) != b.phones.end()) {
-        fewest = std::min(fewest, freq->phone_count(freq->phone_ctx, x));
-      }
-    }
-    double n = std::clamp<double>(fewest, 1, 64);
+    double n = std::clamp<double>(freq->phone_count(freq->phone_ctx, shared), 1, 64);
     c.fields[static_cast<size_t>(Field::kPhone)].weight -=
         m.phone_tf_scale * static_cast<float>(std::log2(n));
   }
-  set(Field::kCity, a.city == 0 || b.city == 0 ? Level::kMissing
-                    : a.city == b.city         ? Level::kExact
-                                               : Level::kDisagree);
+  set(Field::kCity, CompareCities(sa.city, sb.city));
   float others = 0;
   for (const auto& f : c.fields) others += f.weight;
 
   if (!a.names.empty() && !b.names.empty()) {
     // The most the names could add.
-    auto best = [&](Field f, float scale) {
-      return std::max(m.weights.at(f, Level::kExact), m.weights.at(f, Level::kClose)) +
-             std::max(0.0f, scale * m.tf_max);
-    };
     const float names_max =
-        best(Field::kGivenName, m.given_tf_scale) + best(Field::kFamilyName, m.family_tf_scale);
+        NameBestWeight(Field::kGivenName, m) + std::max(0.0f, m.given_tf_scale * m.tf_max) +
+        NameBestWeight(Field::kFamilyName, m) + std::max(0.0f, m.family_tf_scale * m.tf_max);
     if (others + names_max < min_score) {
       c.score = others + names_max;
       return c;

@@ -72,13 +72,13 @@ struct Comparison {
 };
 
 // How often values occur in the index, for the frequency adjustments: counts[id] is the number of
-// records whose given (family) name has the skeleton interned as id; phone_count(ctx, e164), when
+// records whose given (family) name has the skeleton interned as id; phone_count(ctx, key), when
 // set, the number of records carrying that phone.
 struct Frequencies {
   const uint32_t* given_counts = nullptr;
   const uint32_t* family_counts = nullptr;
   size_t size = 0;  // number of interned skeletons
-  uint32_t (*phone_count)(const void* ctx, std::string_view e164) = nullptr;
+  uint32_t (*phone_count)(const void* ctx, uint64_t phone_key) = nullptr;  // see PhoneKey
   const void* phone_ctx = nullptr;
 };
 
@@ -93,6 +93,15 @@ Level CompareNameParts(const NameKey& a, const NameKey& b);
 
 // The agreement level of two dates of birth.
 Level CompareDates(const BirthDate& a, const BirthDate& b);
+
+// The most the fields other than names can add for this pair (phone agreement before its
+// frequency adjustment, which only lowers it; an ID number that differs as if one character
+// off), from the summaries alone.
+float OtherFieldsBound(const PersonSummary& a, const PersonSummary& b, const ScoringModel& m);
+
+// The most the names of `p` can add against anyone in an index with these frequencies (its own
+// name counts bound the frequency adjustment).
+float NamesBound(const NormalizedPerson& p, const ScoringModel& m, const Frequencies* freq);
 
 // Compares two persons. `freq` may be null (no frequency adjustment). Symmetric in a and b.
 // When the other fields leave the pair unable to reach `min_score` whatever the names, the names
