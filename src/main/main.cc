@@ -1,6 +1,6 @@
 // tamkine: the one binary. Subcommands: serve, migrate, seed-demo, audit (verify, checkpoint,
-// export-checkpoints), keys (init, rotate), bootstrap-admin, dedupe. This file and runtime.cc are
-// the wiring; everything they call is tested on its own.
+// export-checkpoints), keys (init, rotate), bootstrap-admin, dedupe, backup, restore. This file
+// and runtime.cc are the wiring; everything they call is tested on its own.
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
@@ -13,6 +13,7 @@
 #include "audit/audit_log.h"
 #include "demo/seed.h"
 #include "keys/keyring_store.h"
+#include "main/backup_cmd.h"
 #include "main/dedupe.h"
 #include "main/runtime.h"
 #include "main/serve.h"
@@ -234,10 +235,16 @@ int main(int argc, char** argv) {
   DedupeOptions dedupe;
   auto* dedupe_cmd = AddDedupeCommand(cli, &dedupe);
 
+  BackupCmdOptions backup;
+  BackupCommands backup_cmds = AddBackupCommands(
+      cli, [&paths](CLI::App* c) { AddPathOptions(c, &paths); }, &backup);
+
   CLI11_PARSE(cli, argc, argv);
 
   if (*serve_cmd) return RunServe(paths, serve);
   if (*dedupe_cmd) return RunDedupe(dedupe);
+  if (*backup_cmds.backup) return RunBackup(paths, backup);
+  if (*backup_cmds.restore) return RunRestore(paths, backup);
   if (*migrate_cmd) return RunMigrate(paths);
   if (*seed_cmd) return RunSeedDemo(paths);
   if (*verify_cmd) return RunAuditVerify(paths, checkpoints_file, trusted_key);

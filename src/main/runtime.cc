@@ -18,11 +18,6 @@ namespace {
 std::string KekPath(const Paths& p) {
   return p.kek_file.empty() ? (fs::path(p.key_dir) / "kek").string() : p.kek_file;
 }
-std::string AuditKeyPath(const Paths& p) {
-  return p.audit_key_file.empty() ? (fs::path(p.key_dir) / "audit-signing.key").string()
-                                  : p.audit_key_file;
-}
-
 bool Inside(const fs::path& child, const fs::path& parent) {
   std::error_code ec;
   fs::path c = fs::weakly_canonical(child, ec);
@@ -31,7 +26,31 @@ bool Inside(const fs::path& child, const fs::path& parent) {
   return pe == p.end();
 }
 
+bool KekFromEnv(const Paths& p) {
+  return p.kek_file.empty() && std::getenv("TAMKINE_KEK") != nullptr && !fs::exists(KekPath(p));
+}
+
 }  // namespace
+
+std::string AuditKeyPath(const Paths& p) {
+  return p.audit_key_file.empty() ? (fs::path(p.key_dir) / "audit-signing.key").string()
+                                  : p.audit_key_file;
+}
+
+std::string DatabaseUrl(const Paths& p) {
+  return p.database.empty() ? (fs::path(p.data_dir) / "tamkine.db").string() : p.database;
+}
+
+StatusOr<crypto::Key256> LoadKekFor(const Paths& paths) {
+  const bool from_env = KekFromEnv(paths);
+  if (!from_env && Inside(KekPath(paths), paths.data_dir)) {
+    return FailedPrecondition("the key-encryption key must live outside the data directory (" +
+                              paths.data_dir +
+                              "), so that a copy of the data is not a copy of "
+                              "the key");
+  }
+  return crypto::LoadKek(from_env ? std::string() : KekPath(paths));
+}
 
 identity::Deps Runtime::Deps() const {
   return identity::Deps{store.get(), keyring.get(), hasher.get(), clock};
@@ -52,16 +71,10 @@ Status InitKeys(const Paths& paths) {
 StatusOr<std::unique_ptr<Runtime>> OpenRuntime(const Paths& paths, bool create_keys) {
   auto rt = std::make_unique<Runtime>();
   rt->paths = paths;
-  const bool kek_from_env = paths.kek_file.empty() && std::getenv("TAMKINE_KEK") != nullptr &&
-                            !fs::exists(KekPath(paths));
-  if (!kek_from_env && Inside(KekPath(paths), paths.data_dir)) {
-    return FailedPrecondition("the key-encryption key must live outside the data directory (" +
-                              paths.data_dir +
-                              "), so that a copy of the data is not a copy of "
-                              "the key");
+  if (create_keys && !KekFromEnv(paths) && !Inside(KekPath(paths), paths.data_dir)) {
+    RETURN_IF_ERROR(InitKeys(paths));
   }
-  if (create_keys && !kek_from_env) RETURN_IF_ERROR(InitKeys(paths));
-  ASSIGN_OR_RETURN(auto kek, crypto::LoadKek(kek_from_env ? std::string() : KekPath(paths)));
+  ASSIGN_OR_RETURN(auto kek, LoadKekFor(paths));
   rt->keyring = std::make_unique<crypto::Keyring>(kek);
 
   if (fs::exists(AuditKeyPath(paths))) {
@@ -72,15 +85,13 @@ StatusOr<std::unique_ptr<Runtime>> OpenRuntime(const Paths& paths, bool create_k
                  AuditKeyPath(paths));
   }
 
-  std::string url = paths.database;
-  if (url.empty()) {
+  if (paths.database.empty()) {
     std::error_code ec;
     fs::create_directories(paths.data_dir, ec);
     if (ec) return Unavailable("cannot create data directory " + paths.data_dir);
     ::chmod(paths.data_dir.c_str(), 0700);
-    url = (fs::path(paths.data_dir) / "tamkine.db").string();
   }
-  ASSIGN_OR_RETURN(rt->store, storage::OpenStore(url));
+  ASSIGN_OR_RETURN(rt->store, storage::OpenStore(DatabaseUrl(paths)));
   RETURN_IF_ERROR(rt->store->Migrate(storage::SchemaMigrations(rt->store->Dialect())));
   RETURN_IF_ERROR(keys::LoadKeyring(*rt->store, *rt->keyring, *rt->clock));
 

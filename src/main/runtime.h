@@ -44,4 +44,14 @@ StatusOr<std::unique_ptr<Runtime>> OpenRuntime(const Paths& paths, bool create_k
 // Creates the key directory with a new KEK and audit-signing key; refuses to overwrite.
 Status InitKeys(const Paths& paths);
 
+// The KEK of `paths` (its file, or TAMKINE_KEK when there is none). FailedPrecondition when the
+// file lies inside the data directory.
+StatusOr<crypto::Key256> LoadKekFor(const Paths& paths);
+
+// --database, or the SQLite file in the data directory (whose directory is not created here).
+std::string DatabaseUrl(const Paths& paths);
+
+// Where the audit signing key of `paths` lives (it may not exist).
+std::string AuditKeyPath(const Paths& paths);
+
 }  // namespace tamkine::app
