@@ -78,8 +78,8 @@ class EncryptedReader {
   // with (or the header or key were altered).
   Status Unlock(const crypto::Key256& kek);
 
-  // The next decrypted chunk, empty once the final frame has been read (and nothing follows
-  // it). FailedPrecondition for any altered, reordered, missing or extra data.
+  // The next decrypted chunk (possibly empty); done() is true once the final frame has been read
+  // and nothing follows it. FailedPrecondition for any altered, reordered, missing or extra data.
   StatusOr<std::string> Next();
   bool done() const { return done_; }
 

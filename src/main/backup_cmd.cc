@@ -110,7 +110,9 @@ int RunRestore(const Paths& paths, const BackupCmdOptions& o) {
       r->verified.data_keys, static_cast<long long>(r->verified.sealed_values),
       static_cast<long long>(r->verified.audit_entries),
       static_cast<long long>(r->verified.audit_checkpoints),
-      target.trusted_audit_key.empty() ? "" : ", signed by this audit key");
+      target.trusted_audit_key.empty() || r->verified.audit_checkpoints == 0
+          ? ""
+          : ", signed by this audit key");
   if (!r->replaced_path.empty()) {
     std::printf("the database it replaced is kept at %s\n", r->replaced_path.c_str());
   }
