@@ -82,25 +82,31 @@ std::vector<char*> Argv(std::vector<std::string>& args) {
 
 }  // namespace
 
-ServerProcess::ServerProcess(const std::string& database_url, std::vector<std::string> extra) {
+ServerProcess::ServerProcess(const std::string& database_url, std::vector<std::string> extra,
+                             const std::string& data_dir) {
   root_ = MakeTempDir("tamkine-it");
-  data_dir_ = root_ + "/var";
+  data_dir_ = data_dir.empty() ? root_ + "/var" : data_dir;
   key_dir_ = root_ + "/keys";
   database_url_ = database_url;
-  std::vector<std::string> args = {
-      TamkineBinary(), "serve",     "--port", "0",      "--data-dir",
-      data_dir_,       "--key-dir", key_dir_, "--demo", "--insecure-test-kdf"};
+  args_ = {TamkineBinary(), "serve",     "--port", "0",      "--data-dir",
+           data_dir_,       "--key-dir", key_dir_, "--demo", "--insecure-test-kdf"};
   if (!database_url.empty()) {
-    args.push_back("--database");
-    args.push_back(database_url);
+    args_.push_back("--database");
+    args_.push_back(database_url);
   }
-  for (auto& e : extra) args.push_back(e);
+  for (auto& e : extra) args_.push_back(e);
   // A few synthetic cases keep every test's start fast; tests that want more pass their own.
   bool demo_cases = false;
   for (auto& e : extra) demo_cases = demo_cases || e == "--demo-cases";
-  if (!demo_cases) args.insert(args.end(), {"--demo-cases", "5"});
+  if (!demo_cases) args_.insert(args_.end(), {"--demo-cases", "5"});
+  Start();
+}
+
+bool ServerProcess::Start() {
+  if (pid_ > 0) return started();
+  std::vector<std::string> args = args_;
   int pipefd[2];
-  if (pipe(pipefd) != 0) return;
+  if (pipe(pipefd) != 0) return false;
   pid_ = fork();
   if (pid_ == 0) {
     dup2(pipefd[1], 1);
@@ -140,6 +146,7 @@ ServerProcess::ServerProcess(const std::string& database_url, std::vector<std::s
     }
     close(fd);
   }).detach();
+  return started();
 }
 
 ServerProcess::~ServerProcess() {

@@ -24,13 +24,20 @@ struct HttpResponse {
 
 class ServerProcess {
  public:
-  // Starts the server; `database_url` empty = SQLite in a temporary data directory.
-  // `extra_args` are appended to the serve command line.
+  // Starts the server; `database_url` empty = SQLite in a temporary data directory, or in
+  // `data_dir` when given (which is then left in place). `extra_args` are appended to the serve
+  // command line.
   explicit ServerProcess(const std::string& database_url = {},
-                         std::vector<std::string> extra_args = {});
+                         std::vector<std::string> extra_args = {},
+                         const std::string& data_dir = {});
   ~ServerProcess();
 
+  // Starts the server again on the same data and keys (after Stop, e.g. a SIGKILL); returns
+  // started().
+  bool Start();
+
   bool started() const { return port_ != 0; }
+  pid_t pid() const { return pid_; }
   int port() const { return port_; }
   const std::string& data_dir() const { return data_dir_; }
   const std::string& key_dir() const { return key_dir_; }
@@ -44,6 +51,7 @@ class ServerProcess {
 
  private:
   std::string root_, data_dir_, key_dir_, database_url_, output_;
+  std::vector<std::string> args_;
   pid_t pid_ = -1;
   int port_ = 0;
 };

@@ -73,10 +73,11 @@ Status ErrorFromResult(const PGconn* conn, const PGresult* res) {
   const char* state_field = res != nullptr ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
   const std::string state = state_field != nullptr ? state_field : "";
   if (state.empty()) {
-    // No SQLSTATE: libpq itself failed, almost always because the connection is gone.
-    StatusCode code =
-        PQstatus(conn) == CONNECTION_BAD ? StatusCode::kUnavailable : StatusCode::kInternal;
-    return Status(code, "postgresql: " + TrimmedErrorMessage(conn));
+    // No SQLSTATE: the error did not come from the server but from libpq, because the
+    // connection is gone ("server closed the connection unexpectedly" after a crash or an
+    // immediate shutdown). libpq may not have marked the connection bad yet, so its status
+    // cannot decide: this is an outage, not a bug.
+    return Unavailable("postgresql: " + TrimmedErrorMessage(conn));
   }
   std::string msg = "postgresql: ";
   if (StartsWith(state, "22")) {
@@ -268,8 +269,9 @@ class PostgresStore::Connection {
   Status Failed(const PGresult* res) {
     Status s = ErrorFromResult(conn_, res);
     const char* state = res != nullptr ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
-    if (PQstatus(conn_) != CONNECTION_OK || (state != nullptr && IsConnectionState(state))) {
-      broken_ = true;
+    if (PQstatus(conn_) != CONNECTION_OK || state == nullptr || *state == '\0' ||
+        IsConnectionState(state)) {
+      broken_ = true;  // never pooled again
     }
     return s;
   }
