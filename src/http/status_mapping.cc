@@ -6,6 +6,10 @@ namespace tamkine::http {
 
 namespace {
 constexpr std::string_view kInternalMessage = "An internal error occurred.";
+// The storage layer's own words name hosts, sockets and files; clients get this instead.
+constexpr std::string_view kUnavailableMessage =
+    "The service cannot reach or write its database at the moment. Try again shortly; if you "
+    "were saving something, check whether it was saved before entering it again.";
 }  // namespace
 
 int HttpStatusFor(StatusCode code) {
@@ -40,12 +44,15 @@ int HttpStatusFor(StatusCode code) {
 
 std::string_view PublicMessage(const Status& s) {
   if (HttpStatusFor(s.code()) == 500) return kInternalMessage;
+  if (s.code() == StatusCode::kUnavailable) return kUnavailableMessage;
   return s.message();
 }
 
 Json ErrorJson(const Status& s) {
   if (HttpStatusFor(s.code()) == 500) {
     spdlog::error("internal error: {}", s.ToString());
+  } else if (s.code() == StatusCode::kUnavailable) {
+    spdlog::warn("unavailable: {}", s.ToString());
   }
   return ErrorJson(StatusCodeName(s.code()), PublicMessage(s), s.field());
 }

@@ -15,11 +15,13 @@ namespace tamkine::http {
 int HttpStatusFor(StatusCode code);
 
 // The message a client may see: the Status message, except for Internal (and any unknown code),
-// where it is a generic sentence so that bugs never leak details.
+// where it is a generic sentence so that bugs never leak details, and for Unavailable, where it
+// is a fixed sentence saying the database cannot be reached or written (the storage layer's own
+// message names hosts, sockets and files).
 std::string_view PublicMessage(const Status& s);
 
 // {"error":{"code":StatusCodeName,"message":PublicMessage,"field":field or null}}. Logs the real
-// message of Internal errors.
+// message of Internal and Unavailable errors.
 Json ErrorJson(const Status& s);
 
 // The same shape from parts, for protocol errors without a StatusCode.

@@ -41,6 +41,8 @@ TEST(StatusMappingTest, EveryCodeMapsToItsHttpStatus) {
     EXPECT_EQ(j["error"]["field"], "the.field");
     if (c.http == 500) {
       EXPECT_EQ(j["error"]["message"], "An internal error occurred.");
+    } else if (c.http == 503) {
+      EXPECT_NE(j["error"]["message"], "the message");
     } else {
       EXPECT_EQ(j["error"]["message"], "the message");
     }
@@ -52,6 +54,17 @@ TEST(StatusMappingTest, InternalMessageNeverLeaks) {
   EXPECT_EQ(r.status, 500);
   EXPECT_EQ(r.body.find("sqlite"), std::string::npos);
   EXPECT_EQ(r.body.find("deadbeef"), std::string::npos);
+}
+
+// An outage is a 503 with a sentence a person can act on, never the database's own words.
+TEST(StatusMappingTest, UnavailableMessageNamesNoHostOrFile) {
+  Response r =
+      Response::FromStatus(Unavailable("postgresql: cannot connect: connection to server on socket "
+                                       "\"/run/db/.s.PGSQL.5432\" failed"));
+  EXPECT_EQ(r.status, 503);
+  EXPECT_EQ(r.body.find("PGSQL"), std::string::npos);
+  EXPECT_NE(Json::parse(r.body)["error"]["message"].get<std::string>().find("database"),
+            std::string::npos);
 }
 
 TEST(StatusMappingTest, EmptyFieldIsNull) {
