@@ -34,7 +34,7 @@ BatchRun RunOn(const std::string& input, bool include_possible = false, int thre
   return r;
 }
 
-const char* kWoman =
+constexpr const char* kWoman =
     R"({"id":"unit-1","given_name":"فاطمة الزهراء","family_name":"العلوي","date_of_birth":"1988-03-14","phone":"06 12 34 56 78","city":"الدار البيضاء"}
 {"id":"ngo-7","given_name":"Fatim-Zahra","family_name":"El Alaoui","date_of_birth":"1988","phone":"+212612345678","city":"Casablanca"}
 {"id":"online-3","full_name":"FATIMA ZAHRA ALAOUI","phone":"0612345678","date_of_birth":"1988-03-14"}

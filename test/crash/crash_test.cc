@@ -89,7 +89,9 @@ TEST(CrashTest, SqliteSurvivesSigkillAtRandomMoments) {
     }
     // The audit chain after every few crashes and after the last one (it re-reads the whole
     // log, so every round would cost more than the crashes).
-    if (round % 5 == 4 || round == cfg.rounds - 1) EXPECT_EQ(AuditVerify(server), "");
+    if (round % 5 == 4 || round == cfg.rounds - 1) {
+      EXPECT_EQ(AuditVerify(server), "");
+    }
     ASSERT_TRUE(server.Start()) << "the server did not come back after the crash: "
                                 << server.output();
     if (::testing::Test::HasFailure()) break;
@@ -146,8 +148,12 @@ TEST(CrashTest, PostgresSurvivesServerAndDatabaseCrashes) {
       std::lock_guard<std::mutex> lock(outcome.mu);
       for (const auto& p : CheckConsistency(*db, outcome.acknowledged)) ADD_FAILURE() << p;
     }
-    if (round % 5 == 4 || round == cfg.rounds - 1) EXPECT_EQ(AuditVerify(server), "");
-    if (!server.started()) ASSERT_TRUE(server.Start()) << server.output();
+    if (round % 5 == 4 || round == cfg.rounds - 1) {
+      EXPECT_EQ(AuditVerify(server), "");
+    }
+    if (!server.started()) {
+      ASSERT_TRUE(server.Start()) << server.output();
+    }
     if (::testing::Test::HasFailure()) break;
   }
   std::lock_guard<std::mutex> lock(outcome.mu);

@@ -115,7 +115,9 @@ TEST(FaultTest, PostgresTransactionsInFlightWhenTheDatabaseDiesAreUnavailable) {
         EXPECT_EQ(tx->Commit().code(), StatusCode::kUnavailable);
       }
       txs.clear();
-      if (!kill_backend) ASSERT_TRUE(cluster->StartAgain());
+      if (!kill_backend) {
+        ASSERT_TRUE(cluster->StartAgain());
+      }
       // The store reconnects by itself.
       bool back = false;
       for (int k = 0; k < 300 && !back; ++k) {
