@@ -450,6 +450,17 @@ Decision HeadOfRecordUnit(const Subject& s, const Resource& r) {
   return Deny("requires being head of the unit concerned");
 }
 
+// --- Directory (docs/directory.md) -------------------------------------------------------------
+// Staff of the shelter's own unit record its admissions and exits (counts, never names).
+Decision MemberOfRecordUnit(const Subject& s, const Resource& r) {
+  for (const auto& m : s.memberships) {
+    if (!r.unit_id.empty() && m.unit_id == r.unit_id && m.role != "administrator") {
+      return Allow("staff of the shelter's unit", &m);
+    }
+  }
+  return Deny("only staff of the shelter's unit record admissions and exits");
+}
+
 struct Entry {
   ActionPolicy policy;
   Rule rule;
@@ -526,12 +537,34 @@ const std::vector<Entry>& Table() {
        HeadOfRecordUnit},
       {{"alert.list", "heads of the unit"}, HeadOfRecordUnit},
       {{"alert.ack", "heads of the unit"}, HeadOfRecordUnit},
+      // Duplicate detection at intake (docs/matching.md): candidates are filtered by case.read.
+      {{"case.duplicate_check",
+        "case staff of the acting unit; only candidates whose case they may read are shown"},
+       CaseCreate},
+      {{"case.duplicate.decide",
+        "the opening unit or units with consent beyond coordination, on both cases"},
+       CaseWrite},
+      {{"case.duplicate.review",
+        "case staff of the unit; only pairs whose two cases they may read are listed"},
+       CaseCreate},
       {{"document.read",
         "sectors that read the document type, in units that reach the case; break-the-glass"},
        DocumentRead},
       {{"document.create",
         "sectors and roles that add the document type, in units that reach the case"},
        DocumentCreate},
+      // Directory: services are public information once published; editing them is for the
+      // unit's head, occupancy for the shelter's staff.
+      {{"directory.read", "any staff member (published or not)"}, AnyStaff},
+      {{"directory.write", "administrators; unit heads for their unit's services"},
+       AdministratorOrHeadOfUnit},
+      {{"directory.publish", "administrators; unit heads for their unit's services"},
+       AdministratorOrHeadOfUnit},
+      {{"directory.export", "any staff member"}, AnyStaff},
+      {{"directory.import", "administrators"}, AdministratorOnly},
+      {{"shelter.admit", "staff of the shelter's unit"}, MemberOfRecordUnit},
+      {{"shelter.exit", "staff of the shelter's unit"}, MemberOfRecordUnit},
+      {{"shelter.find", "any staff member"}, AnyStaff},
   };
   return kTable;
 }

@@ -74,7 +74,9 @@ StatusOr<Unit> UnitService::Prepare(const UnitInput& input) {
   return u;
 }
 
-Status UnitService::Insert(storage::Tx& tx, const Unit& u) {
+Status UnitService::Insert(storage::Tx& tx, const Unit& u) { return InsertUnit(tx, u); }
+
+Status InsertUnit(storage::Tx& tx, const Unit& u) {
   return tx
       .Exec("INSERT INTO units (" + std::string(kColumns) +
                 ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",

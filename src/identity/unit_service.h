@@ -37,4 +37,8 @@ class UnitService {
 // Reads one unit inside a transaction (shared with the user service).
 StatusOr<std::optional<Unit>> LoadUnit(storage::Tx& tx, const std::string& id);
 
+// Inserts an already validated unit inside a transaction the caller audits (the directory's HSDS
+// import creates the organisations it names). AlreadyExists when the id is taken.
+Status InsertUnit(storage::Tx& tx, const Unit& u);
+
 }  // namespace tamkine::identity
