@@ -16,9 +16,10 @@ import { navigate } from './lib/router';
 import { languageSwitcher } from './views/common';
 import { roleLabel } from './lib/reference';
 import { installEscapeShortcut, quickExitButton } from './views/public/quickexit';
+import { CASE_SECTORS } from './views/cases/sectors';
 
 type Kind = 'staff' | 'bare' | 'public';
-export type Section = 'home' | 'admin' | null;
+export type Section = 'home' | 'admin' | 'cases' | null;
 
 let kind: Kind | null = null;
 let shellUser: string | null = null;
@@ -101,6 +102,7 @@ function buildStaff(): void {
         )
       : h('p', { class: 'acting' }, h('span', { class: 'sr-only' }, tr('shell.actingAs')), ' ', membershipText(0));
   const links: [Section, string, string][] = [['home', '/', 'nav.home']];
+  if (ms.some((m) => CASE_SECTORS.includes(m.sector))) links.push(['cases', '/cases', 'case.nav']);
   if (isAdministrator()) links.push(['admin', '/admin', 'nav.admin']);
   navLinks = links.map(([section, href, key]) => h('a', { href, 'data-section': section }, tr(key)));
   main = h('main', { id: 'main', tabindex: '-1' });

@@ -7,7 +7,7 @@ import { NetworkError, setUnauthenticatedHandler } from './lib/api';
 import { currentSession, isAdministrator, loadSession, setSession } from './lib/session';
 import { currentLocation, navigate, notFound, route, setReplaceByDefault, startRouter, type RouteContext } from './lib/router';
 import { resetFrame, showBanner, showBare, showPublic, showStaff } from './frame';
-import { loadError, pageHeading } from './views/common';
+import { loadError, pageHeading, withheld } from './views/common';
 import { signInView } from './views/signin';
 import { enrolView } from './views/enrol';
 import { homeView } from './views/home';
@@ -16,9 +16,11 @@ import { adminWithheld } from './views/admin/layout';
 import { unitFormView, unitsListView } from './views/admin/units';
 import { userFormView, usersListView } from './views/admin/users';
 import { auditView } from './views/admin/audit';
+import { statusView } from './views/public/status';
+import { CASE_SECTORS } from './views/cases/sectors';
 
 export function isPublicPath(path: string): boolean {
-  return path === '/help' || path.startsWith('/help/');
+  return path === '/help' || path.startsWith('/help/') || path === '/status';
 }
 
 /** Only same-site paths are followed after sign-in. */
@@ -75,6 +77,23 @@ function adminRoute(titleKey: string, view: (ctx: RouteContext) => HTMLElement) 
   };
 }
 
+/** Case screens: a separate chunk, loaded the first time one is opened. */
+function caseRoute(titleKey: string, pick: (m: typeof import('./views/cases')) => (ctx: RouteContext) => HTMLElement) {
+  return async (ctx: RouteContext) => {
+    if (!(await requireSession(ctx))) return;
+    if (!currentSession()?.user.memberships.some((m) => CASE_SECTORS.includes(m.sector))) {
+      await showStaff(h('section', null, pageHeading('case.list.title'), withheld()), tr(titleKey), 'cases');
+      return;
+    }
+    try {
+      const m = await import('./views/cases');
+      if (ctx.live()) await showStaff(pick(m)(ctx), tr(titleKey), 'cases');
+    } catch (err) {
+      if (ctx.live()) await showStaff(h('section', null, pageHeading('error.title'), loadError(err, () => void navigate(currentLocation(), { replace: true }))), tr('error.title'), 'cases');
+    }
+  };
+}
+
 function notFoundView(): HTMLElement {
   return h(
     'section',
@@ -87,6 +106,7 @@ function notFoundView(): HTMLElement {
 
 function registerRoutes(): void {
   route('/help', () => showPublic(helpView(), tr('public.help.title')));
+  route('/status', () => showPublic(statusView(), tr('public.status.title')));
 
   route('/signin', async (ctx) => {
     try {
@@ -138,6 +158,12 @@ function registerRoutes(): void {
   route('/admin/users', adminRoute('admin.users', usersListView));
   route('/admin/users/new', adminRoute('admin.users.new', userFormView));
   route('/admin/audit', adminRoute('admin.audit', auditView));
+
+  route('/cases', caseRoute('case.list.title', (m) => m.casesListView));
+  route('/cases/new', caseRoute('intake.title', (m) => m.intakeView));
+  route('/cases/break-glass', caseRoute('case.btg.title', (m) => m.breakGlassView));
+  route('/cases/:id', caseRoute('case.title', (m) => m.caseView));
+  route('/cases/:id/:tab', caseRoute('case.title', (m) => m.caseView));
 
   notFound(async () => {
     if (currentSession()) await showStaff(notFoundView(), tr('notFound.title'), null);

@@ -134,7 +134,7 @@ export class Form {
   readonly status: HTMLElement;
   readonly button: HTMLButtonElement;
   readonly body: HTMLElement;
-  private fields: Field[] = [];
+  protected fields: Field[] = [];
   private busy = false;
 
   constructor(private readonly opts: FormOpts) {

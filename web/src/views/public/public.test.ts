@@ -1,18 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { resetFrame, showPublic } from '../../frame';
+import { freshPublicPage } from '../../test/public';
+import { showPublic } from '../../frame';
 import { helpView } from './help';
 import { exitNavigation, installEscapeShortcut, quickExit } from './quickexit';
 import { QUICK_EXIT_URL } from '../../config';
-import { setLocale, tr } from '../../i18n';
+import { tr } from '../../i18n';
 import zgh from '../../i18n/zgh.json';
 
-beforeEach(async () => {
-  await setLocale('ar');
-  resetFrame();
-  document.body.innerHTML = '<div id="app"></div>';
-  localStorage.clear();
-  sessionStorage.clear();
-});
+beforeEach(freshPublicPage);
 afterEach(() => vi.restoreAllMocks());
 
 describe('public help page', () => {

@@ -1,0 +1,438 @@
+// Intake: one guided form in five steps that asks each thing once and serves every sector —
+// how she came (channel, receiving unit), who she is, what happened, the danger assessment and
+// her consents. Field names follow POST /api/v1/cases, so the server's error lands next to its
+// field (and opens its step); nothing typed is lost on an error. On save, the receipt (her
+// reference code and the follow-up code, shown once). The live duplicate warning watches the
+// identity fields (duplicates.ts).
+import { api, type Unit } from '../../lib/api';
+import { h } from '../../lib/dom';
+import { Field } from '../../lib/forms';
+import { actingMembership, currentSession } from '../../lib/session';
+import { findProvince, loadRegions, placeName } from '../../lib/reference';
+import type { RouteContext } from '../../lib/router';
+import { checkPhone } from '../../lib/validate';
+import type { Region } from '../../lib/api';
+import { tr } from '../../i18n';
+import { loadError, loading, pageHeading } from '../common';
+import { birthAfter, checkIdNumber, checkPartialDate, checkPastDate, localToIso } from './checks';
+import { loadVocabulary, vlabel, type CreatedCase, type Vocabulary } from './model';
+import { Checks, choices, compact, ConsentFields, rename, Rows, StepForm, textRows, type RowItem } from './parts';
+import { receiptView } from './receipt';
+import { duplicateWatch } from './duplicates';
+import { CASE_SECTORS } from './sectors';
+
+
+const FACTS = ['penetration', 'unwanted_sexual_contact', 'physical_assault', 'forced_marriage', 'denial_of_resources', 'psychological_abuse', 'sexual_exploitation', 'harmful_traditional_practice'];
+
+function provinceSelect(name: string, regions: Region[], value: string): Field {
+  const f = new Field({ name, label: 'case.field.province', type: 'select', required: true, options: [{ value: '', label: tr('common.choose') }] });
+  for (const r of regions) {
+    const g = h('optgroup', { label: () => placeName(r) });
+    g.append(...r.provinces.map((p) => h('option', { value: p.code }, () => placeName(p))));
+    f.control.append(g);
+  }
+  f.control.value = value;
+  return f;
+}
+
+function unitOptions(units: Unit[]) {
+  return [{ value: '', label: tr('common.choose') }, ...units.map((u) => ({ value: u.id, label: u.name }))];
+}
+
+function section(key: string, intro: string | null, ...children: (Node | null)[]): HTMLElement {
+  return h('section', { class: 'step', 'data-step': key }, h('h2', { tabindex: '-1' }, tr(`intake.step.${key}`)), intro ? h('p', { class: 'hint' }, tr(intro)) : null, ...children);
+}
+
+export interface IntakeContext {
+  v: Vocabulary;
+  units: Unit[];
+  regions: Region[];
+}
+
+export function intakeView(ctx: RouteContext): HTMLElement {
+  const body = h('div', null, loading());
+  const page = h('section', { class: 'intake' }, pageHeading('intake.title'), body);
+  const build = async () => {
+    try {
+      const [v, units, regions] = await Promise.all([loadVocabulary(), api.get<{ items: Unit[] }>('/api/v1/units'), loadRegions()]);
+      if (!ctx.live()) return;
+      body.replaceChildren(intakeForm({ v, units: units.items.filter((u) => u.active), regions }, (created) => page.replaceChildren(receiptView(created))));
+    } catch (err) {
+      if (ctx.live()) body.replaceChildren(loadError(err, () => void build()));
+    }
+  };
+  void build();
+  return page;
+}
+
+export function intakeForm(c: IntakeContext, done: (created: CreatedCase) => void): HTMLElement {
+  const { v, units, regions } = c;
+  const caseUnits = units.filter((u) => CASE_SECTORS.includes(u.sector));
+  const form: StepForm = new StepForm({
+    submit: 'intake.save',
+    attrs: { 'data-testid': 'intake-form' },
+    onSubmit: async () => {
+      const created = await api.post<CreatedCase>('/api/v1/cases', payload());
+      await dups.afterSave(created.case.id);
+      done(created);
+    },
+  });
+
+  // ---- 1. how she came ----
+  const mine = (currentSession()?.user.memberships ?? []).filter((m) => CASE_SECTORS.includes(m.sector));
+  const unit = form.track(new Field({ name: 'intake.unit_id', label: 'intake.field.unit', type: 'select', required: true, hint: 'intake.hint.unit', options: [{ value: '', label: tr('common.choose') }, ...mine.map((m) => ({ value: m.unit_id, label: m.unit_name }))] }));
+  unit.control.value = mine.find((m) => m.unit_id === actingMembership()?.unit_id)?.unit_id ?? mine[0]?.unit_id ?? '';
+  const channel = form.track(new Field({ name: 'intake.channel', label: 'intake.field.channel', type: 'select', required: true, options: choices('channel', v.channels) }));
+  const receivedAt = form.track(new Field({ name: 'intake.received_at', label: 'intake.field.receivedAt', hint: 'intake.hint.receivedAt', attrs: { type: 'datetime-local' } }));
+  const referredBy = form.track(new Field({ name: 'intake.referred_by_unit_id', label: 'intake.field.referredBy', type: 'select', required: true, options: unitOptions(units) }));
+  const onBehalf = form.track(new Field({ name: 'intake.on_behalf_unit_id', label: 'intake.field.onBehalf', type: 'select', required: true, options: unitOptions(units.filter((u) => u.sector.startsWith('ngo_'))) }));
+  const intakeNotes = form.track(new Field({ name: 'intake.notes', label: 'intake.field.notes', type: 'textarea', hint: 'intake.hint.notes', maxLength: 2000 }));
+  const kind = form.track(new Field({ name: 'kind', label: 'intake.field.kind', type: 'select', required: true, value: 'adult', options: choices('kind', ['adult', 'child'], true) }));
+  const childRole = form.track(new Field({ name: 'child_role', label: 'intake.field.childRole', type: 'select', required: true, options: choices('child_role', ['victim', 'accompanying']) }));
+  const linked = form.track(new Field({ name: 'linked_case_id', label: 'intake.field.linkedCase', hint: 'intake.hint.linkedCase', maxLength: 64, attrs: { dir: 'ltr', autocomplete: 'off' } }));
+  const toggle = (f: Field, on: boolean) => {
+    f.wrap.hidden = !on;
+    f.control.disabled = !on;
+  };
+  const syncChannel = () => {
+    toggle(referredBy, channel.control.value === 'referral');
+    toggle(onBehalf, channel.control.value === 'ngo_on_behalf');
+  };
+  const syncKind = () => {
+    const child = kind.control.value === 'child';
+    toggle(childRole, child);
+    toggle(linked, child);
+    for (const r of consents.items) r.syncKind(child);
+  };
+  channel.control.addEventListener('change', syncChannel);
+  kind.control.addEventListener('change', syncKind);
+
+  // ---- 2. her ----
+  const names = textRows(form, 'survivor.names', { legend: 'intake.field.names', label: 'intake.field.nameSpelling', addKey: 'intake.addName', removeKey: 'intake.removeName', max: 10, testid: 'name', field: { maxLength: 200, hint: 'intake.hint.names', attrs: { autocomplete: 'off', spellcheck: 'false' } } });
+  const birth = form.track(new Field({ name: 'survivor.birth_date', label: 'intake.field.birthDate', hint: 'intake.hint.birthDate', maxLength: 10, check: checkPartialDate, attrs: { dir: 'ltr', autocomplete: 'off', inputmode: 'numeric', placeholder: 'YYYY-MM-DD' } }));
+  const idNumber = form.track(new Field({ name: 'survivor.id_number', label: 'intake.field.idNumber', hint: 'intake.hint.idNumber', maxLength: 40, check: checkIdNumber, attrs: { dir: 'ltr', autocomplete: 'off', spellcheck: 'false' } }));
+  const phones = textRows(form, 'survivor.phones', { legend: 'intake.field.phones', label: 'field.phone', addKey: 'intake.addPhone', removeKey: 'intake.removePhone', max: 5, testid: 'phone', field: { type: 'tel', maxLength: 40, check: checkPhone, hint: 'hint.phone', attrs: { dir: 'ltr', autocomplete: 'off' } } });
+  const address = form.track(new Field({ name: 'survivor.address', label: 'field.address', type: 'textarea', maxLength: 500 }));
+  const languages = new Checks(form, 'survivor.languages', 'intake.field.languages', 'language', v.languages);
+  const translator = form.track(new Field({ name: 'survivor.needs_translator', label: 'intake.field.translator', type: 'checkbox' }));
+  const reading = form.track(new Field({ name: 'survivor.reading_ability', label: 'intake.field.reading', type: 'select', value: 'unknown', options: choices('reading', v.reading_abilities, true) }));
+  const disabilities = new Checks(form, 'survivor.disabilities', 'intake.field.disabilities', 'disability', v.disabilities);
+  const marital = form.track(new Field({ name: 'survivor.marital_status', label: 'intake.field.marital', type: 'select', value: 'unknown', options: choices('marital', v.marital_statuses, true) }));
+  const safeCall = form.track(new Field({ name: 'survivor.contact.safe_to_call', label: 'intake.field.safeToCall', type: 'checkbox' }));
+  const safeText = form.track(new Field({ name: 'survivor.contact.safe_to_text', label: 'intake.field.safeToText', type: 'checkbox' }));
+  const safeTimes = form.track(new Field({ name: 'survivor.contact.safe_times', label: 'intake.field.safeTimes', hint: 'intake.hint.safeTimes', maxLength: 200 }));
+  const contactNotes = form.track(new Field({ name: 'survivor.contact.notes', label: 'intake.field.contactNotes', type: 'textarea', maxLength: 500 }));
+  type ChildRow = RowItem & { name: Field; birth: Field; sex: Field };
+  const children = new Rows<ChildRow>(form, 'survivor.children', {
+    legend: 'intake.field.children',
+    addKey: 'intake.addChild',
+    removeKey: 'intake.removeChild',
+    min: 0,
+    max: 20,
+    testid: 'child',
+    make: () => {
+      const name = form.track(new Field({ name: 'x', label: 'intake.field.childName', maxLength: 200, attrs: { autocomplete: 'off' } }));
+      const b = form.track(new Field({ name: 'x', label: 'intake.field.birthDate', hint: 'intake.hint.birthDate', maxLength: 10, check: checkPartialDate, attrs: { dir: 'ltr', inputmode: 'numeric' } }));
+      const sex = form.track(new Field({ name: 'x', label: 'intake.field.sex', type: 'select', value: 'unknown', options: choices('sex', v.sexes, true) }));
+      return {
+        el: h('div', { class: 'row-fields' }, name.wrap, b.wrap, sex.wrap),
+        name,
+        birth: b,
+        sex,
+        fields: () => [name, b, sex],
+        rename: (p: string) => {
+          rename(name, `${p}.name`);
+          rename(b, `${p}.birth_date`);
+          rename(sex, `${p}.sex`);
+        },
+        focus: () => name.control.focus(),
+      };
+    },
+  });
+
+  // ---- 3. what happened ----
+  const homeProvince = units.find((u) => u.id === unit.control.value)?.province_code ?? '';
+  type PerpRow = RowItem & { value(): Record<string, unknown> };
+  type IncidentRow = RowItem & { date: Field; value(): Record<string, unknown> };
+  const perpRows = (prefix: string) =>
+    new Rows<PerpRow>(form, prefix, {
+      legend: 'intake.field.perpetrators',
+      addKey: 'intake.addPerpetrator',
+      removeKey: 'intake.removePerpetrator',
+      min: 0,
+      max: 5,
+      testid: 'perpetrator',
+      make: () => {
+        const rel = form.track(new Field({ name: 'x', label: 'intake.field.relationship', type: 'select', required: true, options: choices('relationship', v.relationships) }));
+        const flags = ['cohabiting', 'weapon', 'prior_violence'].map((k) => form.track(new Field({ name: k, label: `intake.field.${k}`, type: 'checkbox' })));
+        const sector = form.track(new Field({ name: 'x', label: 'intake.field.worksInSector', hint: 'intake.hint.worksInSector', type: 'select', options: [{ value: '', label: tr('intake.notInSector') }, ...CASE_SECTORS.map((s) => ({ value: s, label: tr(`sector.${s}`) }))] }));
+        const pname = form.track(new Field({ name: 'x', label: 'intake.field.perpetratorName', hint: 'intake.hint.perpetratorName', maxLength: 200, attrs: { autocomplete: 'off' } }));
+        const desc = form.track(new Field({ name: 'x', label: 'intake.field.perpetratorDescription', type: 'textarea', maxLength: 2000 }));
+        const all = [rel, ...flags, sector, pname, desc];
+        return {
+          el: h('div', { class: 'row-fields' }, ...all.map((f) => f.wrap)),
+          fields: () => all,
+          rename: (p: string) => {
+            rename(rel, `${p}.relationship`);
+            ['cohabiting', 'weapon', 'prior_violence'].forEach((k, i) => rename(flags[i] as Field, `${p}.${k}`));
+            rename(sector, `${p}.works_in_sector`);
+            rename(pname, `${p}.name`);
+            rename(desc, `${p}.description`);
+          },
+          focus: () => rel.control.focus(),
+          value: () =>
+            compact({
+              relationship: rel.value(),
+              cohabiting: flags[0]?.checked() || undefined,
+              weapon: flags[1]?.checked() || undefined,
+              prior_violence: flags[2]?.checked() || undefined,
+              works_in_sector: sector.value(),
+              name: pname.value(),
+              description: desc.control.value.trim(),
+            }),
+        };
+      },
+    });
+  const incidents = new Rows<IncidentRow>(form, 'incidents', {
+    legend: 'intake.field.incidents',
+    addKey: 'intake.addIncident',
+    removeKey: 'intake.removeIncident',
+    min: 1,
+    max: 20,
+    testid: 'incident',
+    make: () => {
+      const date = form.track(new Field({ name: 'x', label: 'intake.field.incidentDate', required: true, check: checkPastDate, attrs: { type: 'date' } }));
+      const time = form.track(new Field({ name: 'x', label: 'intake.field.incidentTime', attrs: { type: 'time' } }));
+      const province = form.track(provinceSelect('x', regions, homeProvince));
+      const commune = form.track(new Field({ name: 'x', label: 'intake.field.commune', maxLength: 100 }));
+      const place = form.track(new Field({ name: 'x', label: 'intake.field.placeType', type: 'select', required: true, options: choices('place', v.place_types) }));
+      const forms = new Checks(form, 'x', 'intake.field.forms', 'form', v.violence_forms);
+      const facts = new Checks(form, 'x', 'intake.field.facts', 'fact', FACTS);
+      const repeat = form.track(new Field({ name: 'x', label: 'intake.field.repeat', type: 'checkbox' }));
+      const desc = form.track(new Field({ name: 'x', label: 'intake.field.description', hint: 'intake.hint.description', type: 'textarea', maxLength: 5000 }));
+      const perps = perpRows('x');
+      perps.push(false);
+      return {
+        el: h('div', { class: 'row-fields' }, date.wrap, time.wrap, province.wrap, commune.wrap, place.wrap, forms.el, facts.el, repeat.wrap, desc.wrap, perps.el),
+        date,
+        fields: () => [date, time, province, commune, place, ...forms.fields, ...facts.fields, repeat, desc, ...perps.fields()],
+        rename: (p: string) => {
+          rename(date, `${p}.date`);
+          rename(time, `${p}.time`);
+          rename(province, `${p}.province_code`);
+          rename(commune, `${p}.commune`);
+          rename(place, `${p}.place_type`);
+          forms.rename(`${p}.forms`);
+          facts.rename(`${p}.facts`);
+          rename(repeat, `${p}.repeat`);
+          rename(desc, `${p}.description`);
+          perps.rename(`${p}.perpetrators`);
+        },
+        focus: () => date.control.focus(),
+        value: () => {
+          const f = facts.selected();
+          return compact({
+            date: date.value(),
+            time: time.value(),
+            province_code: province.value(),
+            commune: commune.value(),
+            place_type: place.value(),
+            forms: forms.selected(),
+            facts: f.length ? Object.fromEntries(f.map((k) => [k, true])) : undefined,
+            repeat: repeat.checked() || undefined,
+            description: desc.control.value.trim(),
+            perpetrators: perps.items.map((p) => p.value()),
+          });
+        },
+      };
+    },
+  });
+
+  // ---- 4. danger assessment ----
+  const risk = v.risk_questions.map((q) =>
+    form.track(
+      new Field({
+        name: `risk.answers.${q.key}`,
+        label: `case.risk.q.${q.key}`,
+        type: 'select',
+        options: [{ value: '', label: tr('intake.risk.notAsked') }, ...['yes', 'no', 'unknown'].map((a) => ({ value: a, label: vlabel('answer', a) }))],
+        attrs: q.critical ? { 'data-critical': '' } : undefined,
+      }),
+    ),
+  );
+
+  // ---- 5. consents ----
+  type ConsentRow = RowItem & { value(): Record<string, unknown>; syncKind(child: boolean): void; check(): boolean; purposesOk(): boolean };
+  const consents = new Rows<ConsentRow>(form, 'consents', {
+    legend: 'intake.field.consents',
+    addKey: 'intake.addConsent',
+    removeKey: 'intake.removeConsent',
+    min: 0,
+    max: 20,
+    testid: 'consent',
+    make: () => consentRow(form, c, caseUnits),
+  });
+  consents.items.forEach((r) => r.syncKind(false));
+
+  const payload = () => {
+    const child = kind.control.value === 'child';
+    const risks = Object.fromEntries(v.risk_questions.map((q, i) => [q.key, risk[i]?.value() ?? '']).filter(([, a]) => a !== ''));
+    return compact({
+      kind: kind.value(),
+      child_role: child ? childRole.value() : '',
+      linked_case_id: child ? linked.value() : '',
+      intake: intakePayload(),
+      survivor: survivorPayload(),
+      incidents: incidents.items.map((r) => r.value()),
+      consents: consents.items.map((r) => r.value()),
+      risk: Object.keys(risks).length ? { answers: risks } : undefined,
+    });
+  };
+  const intakePayload = () =>
+    compact({
+      unit_id: unit.value(),
+      channel: channel.value(),
+      received_at: localToIso(receivedAt.value()),
+      referred_by_unit_id: channel.value() === 'referral' ? referredBy.value() : '',
+      on_behalf_unit_id: channel.value() === 'ngo_on_behalf' ? onBehalf.value() : '',
+      notes: intakeNotes.control.value.trim(),
+    });
+  const survivorPayload = () =>
+    compact({
+      names: names.items.map((r) => r.field.value()).filter(Boolean),
+      birth_date: birth.value(),
+      id_number: idNumber.value(),
+      phones: phones.items.map((r) => r.field.value()).filter(Boolean),
+      address: address.control.value.trim(),
+      languages: languages.selected(),
+      needs_translator: translator.checked() || undefined,
+      reading_ability: reading.value(),
+      disabilities: disabilities.selected(),
+      marital_status: marital.value(),
+      contact: compact({ safe_to_call: safeCall.checked() || undefined, safe_to_text: safeText.checked() || undefined, safe_times: safeTimes.value(), notes: contactNotes.control.value.trim() }),
+      children: children.items.map((r) => compact({ name: r.name.value(), birth_date: r.birth.value(), sex: r.sex.value() })),
+    });
+
+  // Cross-field rules of the server: her birth is not after an incident; a received time is
+  // not in the future.
+  form.extraChecks = () => {
+    const at = localToIso(receivedAt.value());
+    if (at && Date.parse(at) > Date.now() + 5 * 60_000) {
+      form.show(0, false);
+      receivedAt.setError(tr('case.error.future'));
+      receivedAt.control.focus();
+      return false;
+    }
+    const noPurpose = consents.items.find((r) => !r.purposesOk());
+    if (noPurpose) {
+      form.show(form.steps.length - 1, false);
+      return noPurpose.check();
+    }
+    const bad = incidents.items.find((r) => birthAfter(birth.value(), r.date.value()));
+    if (bad) {
+      form.show(1, false);
+      birth.setError(tr('case.error.birthAfterIncident', { date: bad.date.value() }));
+      form.say(tr('error.fixFields'));
+      birth.control.focus();
+      return false;
+    }
+    return true;
+  };
+
+  const dups = duplicateWatch({
+    survivor: survivorPayload,
+    intake: intakePayload,
+    unitId: () => unit.value(),
+    purposesFor: () => purposesForUnit(c, unit.value()),
+  });
+  for (const el of [birth.control, idNumber.control]) el.addEventListener('input', dups.changed);
+  names.el.addEventListener('input', dups.changed);
+  phones.el.addEventListener('input', dups.changed);
+
+  form.steps = [
+    { key: 'intake', el: section('intake', 'intake.intro.intake', unit.wrap, channel.wrap, referredBy.wrap, onBehalf.wrap, receivedAt.wrap, kind.wrap, childRole.wrap, linked.wrap, intakeNotes.wrap) },
+    {
+      key: 'survivor',
+      el: section(
+        'survivor',
+        'intake.intro.survivor',
+        names.el,
+        birth.wrap,
+        idNumber.wrap,
+        phones.el,
+        address.wrap,
+        languages.el,
+        translator.wrap,
+        reading.wrap,
+        disabilities.el,
+        marital.wrap,
+        h('fieldset', { class: 'rows-group' }, h('legend', null, tr('intake.field.contactSafety')), safeCall.wrap, safeText.wrap, safeTimes.wrap, contactNotes.wrap),
+        children.el,
+      ),
+    },
+    { key: 'incidents', el: section('incidents', 'intake.intro.incidents', incidents.el) },
+    { key: 'risk', el: section('risk', 'intake.intro.risk', h('div', { class: 'risk-questions' }, risk.map((f) => f.wrap))) },
+    { key: 'consents', el: section('consents', 'intake.intro.consents', consents.el) },
+  ];
+  const progress = h('ol', { class: 'steps-progress' });
+  const back = h('button', { type: 'button', class: 'btn', 'data-testid': 'intake-back', onclick: () => form.show(form.current - 1) }, tr('intake.back'));
+  const next = h('button', { type: 'button', class: 'btn btn-primary', 'data-testid': 'intake-next', onclick: () => form.validateStep(form.current) && form.show(form.current + 1) }, tr('intake.next'));
+  form.onStep = () => {
+    const last = form.current === form.steps.length - 1;
+    back.hidden = form.current === 0;
+    next.hidden = last;
+    form.button.hidden = !last;
+    progress.replaceChildren(
+      ...form.steps.map((s, i) =>
+        h('li', { 'aria-current': i === form.current ? 'step' : undefined }, h('button', { type: 'button', class: 'btn-link', onclick: () => form.show(i) }, tr(`intake.step.${s.key}`))),
+      ),
+    );
+  };
+  form.body.append(...form.steps.map((s) => s.el));
+  form.button.parentElement?.prepend(back, next);
+  form.show(0, false);
+  syncChannel();
+  syncKind();
+  // Enter in a field of an earlier step moves on instead of saving (capture runs before the form's own handler).
+  // The duplicate warning stays outside the form (its own attach form cannot nest) and above it,
+  // so it is seen from whichever step changed her identity.
+  const wrap = h('div', { class: 'intake-wrap' }, h('nav', { 'aria-label': tr('intake.stepsLabel') }, progress), dups.el, h('p', { class: 'hint' }, tr('common.requiredNote')), form.el);
+  wrap.addEventListener(
+    'submit',
+    (e) => {
+      if (e.target === form.el && form.current < form.steps.length - 1) {
+        e.preventDefault();
+        e.stopImmediatePropagation();
+        if (form.validateStep(form.current)) form.show(form.current + 1);
+      }
+    },
+    true,
+  );
+  return wrap;
+}
+
+/** The purposes that fit a unit's sector (for consents, and for attaching an intake). */
+export function purposesForUnit(c: IntakeContext, unitId: string): string[] {
+  const u = c.units.find((x) => x.id === unitId);
+  return u ? c.v.consent_purposes.filter((p) => p.sectors.includes(u.sector)).map((p) => p.purpose) : [];
+}
+
+function consentRow(form: StepForm, c: IntakeContext, caseUnits: Unit[]) {
+  const k = new ConsentFields(form, c.v, caseUnits);
+  return {
+    el: k.el,
+    fields: () => k.fields(),
+    rename: (p: string) => k.rename(p),
+    focus: () => k.unit.control.focus(),
+    syncKind: (isChild: boolean) => k.setChild(isChild),
+    check: () => k.checkPurposes(form),
+    purposesOk: () => k.purposes.selected().length > 0,
+    value: () => k.value(),
+  };
+}
+
+/** "Fès" for a province code, in the current language. */
+export function provinceName(regions: Region[], code: string): string {
+  const p = findProvince(regions, code);
+  return p ? placeName(p.province) : code;
+}
