@@ -80,3 +80,18 @@ describe('Form', () => {
     expect(form.status.textContent).toBe(ar['error.throttled']);
   });
 });
+
+describe('Field', () => {
+  it('checks a required field only while it is enabled (a disabled one does not apply)', () => {
+    const f = new Field({ name: 'legal_ground', label: 'field.name', type: 'select', required: true, options: [{ value: '', label: 'choose' }] });
+    expect(f.validate()).toBe(false);
+    f.control.disabled = true;
+    expect(f.validate()).toBe(true);
+    expect(f.control.hasAttribute('aria-invalid')).toBe(false);
+  });
+
+  it('makes real date and file inputs', () => {
+    expect((new Field({ name: 'd', label: 'field.name', type: 'date' }).control as HTMLInputElement).type).toBe('date');
+    expect((new Field({ name: 'f', label: 'field.name', type: 'file' }).control as HTMLInputElement).type).toBe('file');
+  });
+});

@@ -19,7 +19,7 @@ export interface FieldOpts {
   name: string;
   /** i18n key of the label. */
   label: string;
-  type?: 'text' | 'password' | 'email' | 'tel' | 'select' | 'textarea' | 'checkbox';
+  type?: 'text' | 'password' | 'email' | 'tel' | 'select' | 'textarea' | 'checkbox' | 'date' | 'time' | 'datetime-local' | 'file';
   required?: boolean;
   minLength?: number;
   maxLength?: number;
@@ -111,7 +111,8 @@ export class Field {
     const o = this.opts;
     const v = this.value();
     let p: Problem | null = null;
-    if (o.type === 'checkbox') p = null;
+    // A disabled control does not apply now (and a browser would not submit it either).
+    if (o.type === 'checkbox' || this.control.disabled) p = null;
     else if (v === '') p = o.required ? { key: 'error.required' } : null;
     else if (o.check) p = o.check(v);
     else if (o.minLength !== undefined || o.maxLength !== undefined) {

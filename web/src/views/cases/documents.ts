@@ -215,7 +215,7 @@ export function documentsTab(c: CaseView, v: Vocabulary): HTMLElement {
   };
 
   const versionForm = (d: CaseDocument): HTMLElement => {
-    const file = new Field({ name: 'file.content_base64', label: 'doc.newVersionFile', required: true, hint: 'doc.fileHint', attrs: { type: 'file', accept: 'application/pdf,image/jpeg,image/png' } });
+    const file = new Field({ name: 'file.content_base64', label: 'doc.newVersionFile', required: true, hint: 'doc.fileHint', type: 'file', attrs: { accept: 'application/pdf,image/jpeg,image/png' } });
     const f: Form = new Form({
       submit: 'doc.addVersion',
       attrs: { class: 'doc-version-form' },
@@ -252,7 +252,7 @@ async function readFileOrShow(f: Form, file: Field, max: number) {
 function uploadForm(c: CaseView, v: Vocabulary, creatable: string[], say: (m: () => string) => void, saved: () => void): HTMLElement {
   const type = new Field({ name: 'type', label: 'doc.type', type: 'select', required: true, options: choices('doc_type', creatable) });
   const metaBox = h('div', { class: 'doc-meta' });
-  const file = new Field({ name: 'file.content_base64', label: 'doc.file', hint: 'doc.fileHint', attrs: { type: 'file', accept: 'application/pdf,image/jpeg,image/png' } });
+  const file = new Field({ name: 'file.content_base64', label: 'doc.file', hint: 'doc.fileHint', type: 'file', attrs: { accept: 'application/pdf,image/jpeg,image/png' } });
   let metaFields: { m: Meta; f?: Field; checks?: Checks }[] = [];
   const form: Form = new Form({
     submit: 'doc.upload',
@@ -301,9 +301,9 @@ function uploadForm(c: CaseView, v: Vocabulary, creatable: string[], say: (m: ()
             : m.kind === 'long'
               ? { type: 'textarea' as const, maxLength: 5000 }
               : m.kind === 'past'
-                ? { check: checkPastDate, attrs: { type: 'date' } }
+                ? { check: checkPastDate, type: 'date' as const }
                 : m.kind === 'date'
-                  ? { attrs: { type: 'date' } }
+                  ? { type: 'date' as const }
                   : m.kind === 'days' || m.kind === 'count'
                     ? { check: numberCheck(m.kind === 'days' ? 365 : 20), attrs: { inputmode: 'numeric', dir: 'ltr' } }
                     : { maxLength: 200 };

@@ -83,7 +83,7 @@ export function intakeForm(c: IntakeContext, done: (created: CreatedCase) => voi
   const unit = form.track(new Field({ name: 'intake.unit_id', label: 'intake.field.unit', type: 'select', required: true, hint: 'intake.hint.unit', options: [{ value: '', label: tr('common.choose') }, ...mine.map((m) => ({ value: m.unit_id, label: m.unit_name }))] }));
   unit.control.value = mine.find((m) => m.unit_id === actingMembership()?.unit_id)?.unit_id ?? mine[0]?.unit_id ?? '';
   const channel = form.track(new Field({ name: 'intake.channel', label: 'intake.field.channel', type: 'select', required: true, options: choices('channel', v.channels) }));
-  const receivedAt = form.track(new Field({ name: 'intake.received_at', label: 'intake.field.receivedAt', hint: 'intake.hint.receivedAt', attrs: { type: 'datetime-local' } }));
+  const receivedAt = form.track(new Field({ name: 'intake.received_at', label: 'intake.field.receivedAt', hint: 'intake.hint.receivedAt', type: 'datetime-local' }));
   const referredBy = form.track(new Field({ name: 'intake.referred_by_unit_id', label: 'intake.field.referredBy', type: 'select', required: true, options: unitOptions(units) }));
   const onBehalf = form.track(new Field({ name: 'intake.on_behalf_unit_id', label: 'intake.field.onBehalf', type: 'select', required: true, options: unitOptions(units.filter((u) => u.sector.startsWith('ngo_'))) }));
   const intakeNotes = form.track(new Field({ name: 'intake.notes', label: 'intake.field.notes', type: 'textarea', hint: 'intake.hint.notes', maxLength: 2000 }));
@@ -201,8 +201,8 @@ export function intakeForm(c: IntakeContext, done: (created: CreatedCase) => voi
     max: 20,
     testid: 'incident',
     make: () => {
-      const date = form.track(new Field({ name: 'x', label: 'intake.field.incidentDate', required: true, check: checkPastDate, attrs: { type: 'date' } }));
-      const time = form.track(new Field({ name: 'x', label: 'intake.field.incidentTime', attrs: { type: 'time' } }));
+      const date = form.track(new Field({ name: 'x', label: 'intake.field.incidentDate', required: true, check: checkPastDate, type: 'date' }));
+      const time = form.track(new Field({ name: 'x', label: 'intake.field.incidentTime', type: 'time' }));
       const province = form.track(provinceSelect('x', regions, homeProvince));
       const commune = form.track(new Field({ name: 'x', label: 'intake.field.commune', maxLength: 100 }));
       const place = form.track(new Field({ name: 'x', label: 'intake.field.placeType', type: 'select', required: true, options: choices('place', v.place_types) }));

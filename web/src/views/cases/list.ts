@@ -72,8 +72,8 @@ export function casesListView(ctx: RouteContext): HTMLElement {
   const statusF = new Field({ name: 'status', label: 'case.field.status', type: 'select', options: [{ value: '', label: tr('case.filter.any') }, { value: 'open', label: vlabel('case_status', 'open') }, { value: 'closed', label: vlabel('case_status', 'closed') }] });
   const unit = new Field({ name: 'unit_id', label: 'field.unit', type: 'select', options: [{ value: '', label: tr('filter.allUnits') }] });
   const form = new Field({ name: 'form', label: 'case.field.form', type: 'select', options: [{ value: '', label: tr('case.filter.any') }] });
-  const from = new Field({ name: 'from', label: 'case.filter.from', attrs: { type: 'date' } });
-  const to = new Field({ name: 'to', label: 'case.filter.to', attrs: { type: 'date' } });
+  const from = new Field({ name: 'from', label: 'case.filter.from', type: 'date' });
+  const to = new Field({ name: 'to', label: 'case.filter.to', type: 'date' });
   const fields = { reference_code: reference, status: statusF, unit_id: unit, form, from, to };
   for (const k of FILTERS) fields[k].control.value = ctx.query.get(k) ?? '';
 
