@@ -202,6 +202,7 @@ export function showPublic(content: Node, title: Live): void {
         'footer',
         { class: 'public-footer' },
         h('p', null, tr('public.footer.privacy')),
+        h('p', null, h('a', { href: '/status' }, tr('public.footer.status'))),
         h('p', null, h('a', { href: '/signin' }, tr('public.footer.staff'))),
       ),
     );

@@ -177,7 +177,7 @@ export function duplicateWatch(o: {
       clearTimeout(timer);
       for (const [other, reason] of dismissed) {
         try {
-          await api.post('/api/v1/duplicates/decisions', { case_a: newCaseId, case_b: other, decision: 'different', reason });
+          await api.post('/api/v1/duplicates/decisions', { case_a: newCaseId, case_b: other, decision: 'different', reason, acting_unit_id: o.unitId() });
         } catch {
           // The case is saved; the review queue will show the pair again if it was not recorded.
         }

@@ -233,7 +233,7 @@ describe('duplicate warning', () => {
     const saves = scriptFetch({ status: 201, body: created }, { status: 201, body: {} });
     await r.submit();
     expect(saves.map((c) => c.path)).toEqual(['/api/v1/cases', '/api/v1/duplicates/decisions']);
-    expect(saves[1]?.body).toEqual({ case_a: 'C1', case_b: 'C9', decision: 'different', reason: ar['dup.reasonDefault'] });
+    expect(saves[1]?.body).toEqual({ case_a: 'C1', case_b: 'C9', decision: 'different', reason: ar['dup.reasonDefault'], acting_unit_id: 'U-POLICE' });
   });
 
   it('a 404 silences it for the rest of the intake', async () => {
