@@ -69,6 +69,17 @@ describe('case page', () => {
     expect(el.textContent).toContain('+212611223344');
   });
 
+  it('issues her a new follow-up code and shows it once', async () => {
+    const seen = routes({ ...base, 'POST /api/v1/cases/C1/followup-code': { status: 201, body: { followup_code: 'AAAAA-BBBBB-CCCCC-DDDD5' } } });
+    const el = open();
+    await settle();
+    expect(el.querySelector('[data-testid="new-followup-code"]')).toBeNull();
+    el.querySelector<HTMLButtonElement>('[data-testid="new-followup"]')!.click();
+    await settle();
+    expect(seen.find((s) => s.method === 'POST')?.body).toEqual({ acting_unit_id: police.id });
+    expect(el.querySelector('[data-testid="new-followup-code"]')?.textContent).toBe('AAAAA-BBBBB-CCCCC-DDDD5');
+  });
+
   it('compartments the role may not read say "withheld"; notes go to the permitted one', async () => {
     const seen = routes({
       ...base,

@@ -133,7 +133,7 @@ function summaryTab(c: CaseView): HTMLElement {
       ['case.field.children', formatNumber(s.children_count)],
     ),
   );
-  el.append(identityPanel(c));
+  append(el, identityPanel(c), followupPanel(c));
   if (s.child_case_ids.length) {
     el.append(h('h3', null, tr('case.childCases')), h('ul', null, s.child_case_ids.map((id, i) => h('li', null, h('a', { href: casePath(id), 'data-testid': 'child-case' }, tr('case.childCase', { n: i + 1 }))))));
   }
@@ -227,6 +227,29 @@ export function eventText(e: TimelineEntry): () => string {
     if (e.kind === 'document_version_added' && e.to) parts.push(t('doc.versionN', { n: e.to }));
     return parts.length ? `: ${parts.join(t('case.listSep'))}` : '';
   };
+}
+
+/** A new follow-up code for her (the old one stops working), shown once, printable. */
+function followupPanel(c: CaseView): HTMLElement | null {
+  if (!c.permissions.update) return null;
+  const out = h('div', { 'aria-live': 'polite' });
+  const btn = h('button', { type: 'button', class: 'btn', 'data-testid': 'new-followup' }, tr('case.followup.issue'));
+  btn.addEventListener('click', async () => {
+    btn.disabled = true;
+    try {
+      const r = await api.post<{ followup_code: string }>(caseApi(c.id, '/followup-code'), acting());
+      out.replaceChildren(
+        h('p', { class: 'panel panel-warn' }, tr('receipt.onceWarning')),
+        h('article', { class: 'receipt' }, h('h4', null, tr('receipt.followupCode')), codeBlock(r.followup_code, 'new-followup-code'), h('p', null, tr('receipt.followupHelp', { url: `${location.origin}/status` }))),
+        h('button', { type: 'button', class: 'btn no-print', onclick: () => window.print() }, tr('receipt.print')),
+      );
+    } catch (err) {
+      out.replaceChildren(loadError(err));
+    } finally {
+      btn.disabled = false;
+    }
+  });
+  return h('section', { class: 'panel', 'aria-labelledby': 'fu-h' }, h('h3', { id: 'fu-h' }, tr('case.followup.title')), h('p', { class: 'hint' }, tr('case.followup.hint')), btn, out);
 }
 
 function timelineTab(c: CaseView): HTMLElement {
