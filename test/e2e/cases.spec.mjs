@@ -152,6 +152,22 @@ describe('case file', () => {
       const stored = await pub.evaluate(() => localStorage.length + sessionStorage.length);
       assert.equal(stored, 0);
       await pub.close();
+
+      // ---- a unit without her consent: the case is withheld, never blank ----
+      const caseUrl = page.url().replace(/\/access$/, '');
+      const other = await launch();
+      try {
+        const shelter = await other.context.newPage();
+        await signIn(shelter, { username: 'shelter.worker', password: staff.password });
+        await shelter.goto(caseUrl);
+        const notice = shelter.getByTestId('withheld');
+        await notice.waitFor();
+        assert.equal(await notice.locator('h2').innerText(), tr('ar', 'withheld.title'));
+        assert.equal(await shelter.getByTestId('case-core').count(), 0);
+        assert.equal(await shelter.getByText(reference).count(), 0);
+      } finally {
+        await other.close();
+      }
     });
     await page.close();
   });
