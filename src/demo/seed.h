@@ -29,6 +29,7 @@ struct SeedReport {
   int units = 0;
   int users = 0;
   int cases = 0;
+  int directory_services = 0;
 };
 
 struct SeedOptions {

@@ -14,6 +14,7 @@
 #include "cases/document_service.h"
 #include "cases/sharing_service.h"
 #include "demo/seed.h"
+#include "directory/directory_service.h"
 #include "http/api/api.h"
 #include "http/metrics.h"
 #include "http/server.h"
@@ -140,6 +141,7 @@ int RunServe(const Paths& paths, const ServeOptions& o) {
   cases::CaseService case_service(case_deps);
   cases::SharingService case_sharing(case_deps);
   cases::DocumentService case_documents(case_deps);
+  directory::DirectoryService directory_service(directory::Deps{rt->store.get(), rt->clock});
   http::Metrics metrics;
   storage::Store* store = rt->store.get();
   metrics.RegisterGauge("tamkine_db_up", "1 when the database answers",
@@ -156,6 +158,7 @@ int RunServe(const Paths& paths, const ServeOptions& o) {
   deps.cases = &case_service;
   deps.case_sharing = &case_sharing;
   deps.case_documents = &case_documents;
+  deps.directory = &directory_service;
   deps.clock = rt->clock;
   deps.metrics = &metrics;
   deps.ready = [store] { return store->Ping(); };

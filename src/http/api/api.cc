@@ -454,6 +454,7 @@ void Api::RegisterRoutes() {
   });
 
   RegisterCaseRoutes(router_, d);
+  RegisterDirectoryRoutes(router_, d);
 }
 
 }  // namespace tamkine::http::api

@@ -20,6 +20,9 @@ class CaseService;
 class SharingService;
 class DocumentService;
 }  // namespace cases
+namespace directory {
+class DirectoryService;
+}
 namespace identity {
 class UnitService;
 class UserService;
@@ -40,6 +43,7 @@ struct ApiDeps {
   cases::CaseService* cases = nullptr;
   cases::SharingService* case_sharing = nullptr;
   cases::DocumentService* case_documents = nullptr;
+  directory::DirectoryService* directory = nullptr;
   const Clock* clock = nullptr;
   Metrics* metrics = nullptr;
   std::function<Status()> ready;   // checks the database for /readyz
