@@ -14,26 +14,14 @@ import { checkPhone } from '../../lib/validate';
 import type { Region } from '../../lib/api';
 import { tr } from '../../i18n';
 import { loadError, loading, pageHeading } from '../common';
-import { birthAfter, checkIdNumber, checkPartialDate, checkPastDate, localToIso } from './checks';
+import { birthAfter, checkIdNumber, checkPartialDate, localToIso } from './checks';
 import { loadVocabulary, vlabel, type CreatedCase, type Vocabulary } from './model';
 import { Checks, choices, compact, ConsentFields, rename, Rows, StepForm, textRows, type RowItem } from './parts';
 import { receiptView } from './receipt';
 import { duplicateWatch } from './duplicates';
+import { incidentFields, type IncidentRow } from './incident';
 import { CASE_SECTORS } from './sectors';
 
-
-const FACTS = ['penetration', 'unwanted_sexual_contact', 'physical_assault', 'forced_marriage', 'denial_of_resources', 'psychological_abuse', 'sexual_exploitation', 'harmful_traditional_practice'];
-
-function provinceSelect(name: string, regions: Region[], value: string): Field {
-  const f = new Field({ name, label: 'case.field.province', type: 'select', required: true, options: [{ value: '', label: tr('common.choose') }] });
-  for (const r of regions) {
-    const g = h('optgroup', { label: () => placeName(r) });
-    g.append(...r.provinces.map((p) => h('option', { value: p.code }, () => placeName(p))));
-    f.control.append(g);
-  }
-  f.control.value = value;
-  return f;
-}
 
 function unitOptions(units: Unit[]) {
   return [{ value: '', label: tr('common.choose') }, ...units.map((u) => ({ value: u.id, label: u.name }))];
@@ -152,47 +140,6 @@ export function intakeForm(c: IntakeContext, done: (created: CreatedCase) => voi
 
   // ---- 3. what happened ----
   const homeProvince = units.find((u) => u.id === unit.control.value)?.province_code ?? '';
-  type PerpRow = RowItem & { value(): Record<string, unknown> };
-  type IncidentRow = RowItem & { date: Field; value(): Record<string, unknown> };
-  const perpRows = (prefix: string) =>
-    new Rows<PerpRow>(form, prefix, {
-      legend: 'intake.field.perpetrators',
-      addKey: 'intake.addPerpetrator',
-      removeKey: 'intake.removePerpetrator',
-      min: 0,
-      max: 5,
-      testid: 'perpetrator',
-      make: () => {
-        const rel = form.track(new Field({ name: 'x', label: 'intake.field.relationship', type: 'select', required: true, options: choices('relationship', v.relationships) }));
-        const flags = ['cohabiting', 'weapon', 'prior_violence'].map((k) => form.track(new Field({ name: k, label: `intake.field.${k}`, type: 'checkbox' })));
-        const sector = form.track(new Field({ name: 'x', label: 'intake.field.worksInSector', hint: 'intake.hint.worksInSector', type: 'select', options: [{ value: '', label: tr('intake.notInSector') }, ...CASE_SECTORS.map((s) => ({ value: s, label: tr(`sector.${s}`) }))] }));
-        const pname = form.track(new Field({ name: 'x', label: 'intake.field.perpetratorName', hint: 'intake.hint.perpetratorName', maxLength: 200, attrs: { autocomplete: 'off' } }));
-        const desc = form.track(new Field({ name: 'x', label: 'intake.field.perpetratorDescription', type: 'textarea', maxLength: 2000 }));
-        const all = [rel, ...flags, sector, pname, desc];
-        return {
-          el: h('div', { class: 'row-fields' }, ...all.map((f) => f.wrap)),
-          fields: () => all,
-          rename: (p: string) => {
-            rename(rel, `${p}.relationship`);
-            ['cohabiting', 'weapon', 'prior_violence'].forEach((k, i) => rename(flags[i] as Field, `${p}.${k}`));
-            rename(sector, `${p}.works_in_sector`);
-            rename(pname, `${p}.name`);
-            rename(desc, `${p}.description`);
-          },
-          focus: () => rel.control.focus(),
-          value: () =>
-            compact({
-              relationship: rel.value(),
-              cohabiting: flags[0]?.checked() || undefined,
-              weapon: flags[1]?.checked() || undefined,
-              prior_violence: flags[2]?.checked() || undefined,
-              works_in_sector: sector.value(),
-              name: pname.value(),
-              description: desc.control.value.trim(),
-            }),
-        };
-      },
-    });
   const incidents = new Rows<IncidentRow>(form, 'incidents', {
     legend: 'intake.field.incidents',
     addKey: 'intake.addIncident',
@@ -200,52 +147,7 @@ export function intakeForm(c: IntakeContext, done: (created: CreatedCase) => voi
     min: 1,
     max: 20,
     testid: 'incident',
-    make: () => {
-      const date = form.track(new Field({ name: 'x', label: 'intake.field.incidentDate', required: true, check: checkPastDate, type: 'date' }));
-      const time = form.track(new Field({ name: 'x', label: 'intake.field.incidentTime', type: 'time' }));
-      const province = form.track(provinceSelect('x', regions, homeProvince));
-      const commune = form.track(new Field({ name: 'x', label: 'intake.field.commune', maxLength: 100 }));
-      const place = form.track(new Field({ name: 'x', label: 'intake.field.placeType', type: 'select', required: true, options: choices('place', v.place_types) }));
-      const forms = new Checks(form, 'x', 'intake.field.forms', 'form', v.violence_forms);
-      const facts = new Checks(form, 'x', 'intake.field.facts', 'fact', FACTS);
-      const repeat = form.track(new Field({ name: 'x', label: 'intake.field.repeat', type: 'checkbox' }));
-      const desc = form.track(new Field({ name: 'x', label: 'intake.field.description', hint: 'intake.hint.description', type: 'textarea', maxLength: 5000 }));
-      const perps = perpRows('x');
-      perps.push(false);
-      return {
-        el: h('div', { class: 'row-fields' }, date.wrap, time.wrap, province.wrap, commune.wrap, place.wrap, forms.el, facts.el, repeat.wrap, desc.wrap, perps.el),
-        date,
-        fields: () => [date, time, province, commune, place, ...forms.fields, ...facts.fields, repeat, desc, ...perps.fields()],
-        rename: (p: string) => {
-          rename(date, `${p}.date`);
-          rename(time, `${p}.time`);
-          rename(province, `${p}.province_code`);
-          rename(commune, `${p}.commune`);
-          rename(place, `${p}.place_type`);
-          forms.rename(`${p}.forms`);
-          facts.rename(`${p}.facts`);
-          rename(repeat, `${p}.repeat`);
-          rename(desc, `${p}.description`);
-          perps.rename(`${p}.perpetrators`);
-        },
-        focus: () => date.control.focus(),
-        value: () => {
-          const f = facts.selected();
-          return compact({
-            date: date.value(),
-            time: time.value(),
-            province_code: province.value(),
-            commune: commune.value(),
-            place_type: place.value(),
-            forms: forms.selected(),
-            facts: f.length ? Object.fromEntries(f.map((k) => [k, true])) : undefined,
-            repeat: repeat.checked() || undefined,
-            description: desc.control.value.trim(),
-            perpetrators: perps.items.map((p) => p.value()),
-          });
-        },
-      };
-    },
+    make: () => incidentFields(form, v, regions, homeProvince),
   });
 
   // ---- 4. danger assessment ----

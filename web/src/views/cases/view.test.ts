@@ -3,7 +3,7 @@ import { setLocale } from '../../i18n';
 import { settle } from '../../test/fetch';
 import ar from '../../i18n/ar.json';
 import { caseView as caseViewPage, eventText } from './view';
-import { caseView, health, police, signInAsPolice, units, vocab } from './fixtures.test-util';
+import { caseView, health, police, regions, signInAsPolice, units, vocab } from './fixtures.test-util';
 import type { TimelineEntry } from './model';
 
 interface Seen {
@@ -78,6 +78,25 @@ describe('case page', () => {
     await settle();
     expect(seen.find((s) => s.method === 'POST')?.body).toEqual({ acting_unit_id: police.id });
     expect(el.querySelector('[data-testid="new-followup-code"]')?.textContent).toBe('AAAAA-BBBBB-CCCCC-DDDD5');
+  });
+
+  it('adds an incident with the same fields as the intake, named as the API names them', async () => {
+    const seen = routes({ ...base, 'GET /api/v1/reference/regions': { status: 200, body: { regions } }, 'POST /api/v1/cases/C1/incidents': { status: 201, body: {} } });
+    const el = open();
+    await settle();
+    const det = el.querySelector<HTMLDetailsElement>('[data-testid="add-incident"]')!;
+    det.open = true;
+    det.dispatchEvent(new Event('toggle'));
+    await settle();
+    const q = (n: string) => det.querySelector<HTMLInputElement>(`[name="${n}"]`)!;
+    q('date').value = '2026-11-02';
+    q('province_code').value = '331';
+    q('place_type').value = 'street';
+    q('forms.psychological').checked = true;
+    q('perpetrators[0].relationship').value = 'ex_husband';
+    det.querySelector('form')!.dispatchEvent(new Event('submit', { cancelable: true }));
+    await settle();
+    expect(seen.find((s) => s.method === 'POST')?.body).toEqual({ date: '2026-11-02', province_code: '331', place_type: 'street', forms: ['psychological'], perpetrators: [{ relationship: 'ex_husband' }], acting_unit_id: police.id });
   });
 
   it('compartments the role may not read say "withheld"; notes go to the permitted one', async () => {

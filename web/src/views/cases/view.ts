@@ -7,10 +7,12 @@ import { api, ApiError } from '../../lib/api';
 import { append, h, mount, type Child } from '../../lib/dom';
 import { Field, Form } from '../../lib/forms';
 import { navigate, type RouteContext } from '../../lib/router';
+import { loadRegions } from '../../lib/reference';
 import { formatDateTime, formatNumber, t, tr } from '../../i18n';
 import { loadError, loading, notice, pageHeading, withheld } from '../common';
 import { normaliseReference } from './checks';
 import { documentsTab } from './documents';
+import { incidentFields } from './incident';
 import { consentsTab } from './consents';
 import { takeFlash } from '../admin/units';
 import { acting, caseApi, casePath, loadVocabulary, statusLabel, vlabel, type AccessLogEntry, type CaseView, type Compartment, type Identity, type Risk, type TimelineEntry, type Vocabulary } from './model';
@@ -92,7 +94,7 @@ export function caseView(ctx: RouteContext): HTMLElement {
 function tabContent(tab: Tab, c: CaseView, v: Vocabulary, say: (m: Child) => void, reload: () => void): HTMLElement {
   switch (tab) {
     case 'summary':
-      return summaryTab(c);
+      return summaryTab(c, v, say, reload);
     case 'timeline':
       return timelineTab(c);
     case 'notes':
@@ -110,7 +112,7 @@ function tabContent(tab: Tab, c: CaseView, v: Vocabulary, say: (m: Child) => voi
   }
 }
 
-function summaryTab(c: CaseView): HTMLElement {
+function summaryTab(c: CaseView, v: Vocabulary, say: (m: Child) => void, reload: () => void): HTMLElement {
   const s = c.summary;
   const el = h('section', { 'aria-labelledby': 'sum-h' }, h('h2', { id: 'sum-h' }, tr('case.tab.summary')));
   if (!s) {
@@ -137,7 +139,8 @@ function summaryTab(c: CaseView): HTMLElement {
   if (s.child_case_ids.length) {
     el.append(h('h3', null, tr('case.childCases')), h('ul', null, s.child_case_ids.map((id, i) => h('li', null, h('a', { href: casePath(id), 'data-testid': 'child-case' }, tr('case.childCase', { n: i + 1 }))))));
   }
-  el.append(
+  append(
+    el,
     h('h3', null, tr('intake.field.incidents')),
     h(
       'ul',
@@ -158,10 +161,41 @@ function summaryTab(c: CaseView): HTMLElement {
         ),
       ),
     ),
+    c.permissions.update ? addIncident(c, v, say, reload) : null,
     h('h3', null, tr('case.intakes')),
     h('ul', { class: 'plain' }, s.intakes.map((i) => h('li', null, formatDateTime(i.received_at), ' — ', vlabel('channel', i.channel), ' — ', h('bdi', null, i.unit.name)))),
   );
   return el;
+}
+
+/** A further incident (a repeat), classified by the server on the way in. */
+function addIncident(c: CaseView, v: Vocabulary, say: (m: Child) => void, reload: () => void): HTMLElement {
+  const box = h('div', null, loading());
+  const det = h('details', { class: 'panel', 'data-testid': 'add-incident' }, h('summary', null, tr('case.incident.add')), box);
+  let built = false;
+  det.addEventListener('toggle', async () => {
+    if (!det.open || built) return;
+    built = true;
+    try {
+      const regions = await loadRegions();
+      const form: Form = new Form({
+        submit: 'case.incident.save',
+        onSubmit: async () => {
+          await api.post(caseApi(c.id, '/incidents'), { ...incident.value(), ...acting() });
+          say(tr('case.incident.saved'));
+          reload();
+        },
+      });
+      const incident = incidentFields(form, v, regions, '');
+      incident.rename('');
+      form.body.append(incident.el);
+      box.replaceChildren(form.el);
+    } catch (err) {
+      built = false;
+      box.replaceChildren(loadError(err));
+    }
+  });
+  return det;
 }
 
 /** Her identity: only on an explicit request, which the server audits. */
