@@ -19,6 +19,7 @@ namespace cases {
 class CaseService;
 class SharingService;
 class DocumentService;
+class SelfReportService;
 }  // namespace cases
 namespace directory {
 class DirectoryService;
@@ -43,6 +44,7 @@ struct ApiDeps {
   cases::CaseService* cases = nullptr;
   cases::SharingService* case_sharing = nullptr;
   cases::DocumentService* case_documents = nullptr;
+  cases::SelfReportService* self_report = nullptr;
   directory::DirectoryService* directory = nullptr;
   const Clock* clock = nullptr;
   Metrics* metrics = nullptr;
