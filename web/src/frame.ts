@@ -19,7 +19,7 @@ import { installEscapeShortcut, quickExitButton } from './views/public/quickexit
 import { CASE_SECTORS } from './views/cases/sectors';
 
 type Kind = 'staff' | 'bare' | 'public';
-export type Section = 'home' | 'admin' | 'cases' | null;
+export type Section = 'home' | 'admin' | 'cases' | 'directory' | null;
 
 let kind: Kind | null = null;
 let shellUser: string | null = null;
@@ -103,6 +103,7 @@ function buildStaff(): void {
       : h('p', { class: 'acting' }, h('span', { class: 'sr-only' }, tr('shell.actingAs')), ' ', membershipText(0));
   const links: [Section, string, string][] = [['home', '/', 'nav.home']];
   if (ms.some((m) => CASE_SECTORS.includes(m.sector))) links.push(['cases', '/cases', 'case.nav']);
+  links.push(['directory', '/directory', 'dir.nav']);
   if (isAdministrator()) links.push(['admin', '/admin', 'nav.admin']);
   navLinks = links.map(([section, href, key]) => h('a', { href, 'data-section': section }, tr(key)));
   main = h('main', { id: 'main', tabindex: '-1' });
@@ -202,6 +203,7 @@ export function showPublic(content: Node, title: Live): void {
         'footer',
         { class: 'public-footer' },
         h('p', null, tr('public.footer.privacy')),
+        h('p', null, h('a', { href: '/where-to-go' }, tr('public.footer.where'))),
         h('p', null, h('a', { href: '/status' }, tr('public.footer.status'))),
         h('p', null, h('a', { href: '/signin' }, tr('public.footer.staff'))),
       ),

@@ -18,9 +18,10 @@ import { userFormView, usersListView } from './views/admin/users';
 import { auditView } from './views/admin/audit';
 import { statusView } from './views/public/status';
 import { CASE_SECTORS } from './views/cases/sectors';
+import { whereToGoView } from './views/directory/public';
 
 export function isPublicPath(path: string): boolean {
-  return path === '/help' || path.startsWith('/help/') || path === '/status';
+  return path === '/help' || path.startsWith('/help/') || path === '/status' || path === '/where-to-go';
 }
 
 /** Only same-site paths are followed after sign-in. */
@@ -94,6 +95,19 @@ function caseRoute(titleKey: string, pick: (m: typeof import('./views/cases')) =
   };
 }
 
+/** Directory screens: a separate chunk, for any signed-in staff member (the server decides). */
+function directoryRoute(titleKey: string, pick: (m: typeof import('./views/directory/staff')) => (ctx: RouteContext) => HTMLElement) {
+  return async (ctx: RouteContext) => {
+    if (!(await requireSession(ctx))) return;
+    try {
+      const m = await import('./views/directory/staff');
+      if (ctx.live()) await showStaff(pick(m)(ctx), tr(titleKey), 'directory');
+    } catch (err) {
+      if (ctx.live()) await showStaff(h('section', null, pageHeading('error.title'), loadError(err, () => void navigate(currentLocation(), { replace: true }))), tr('error.title'), 'directory');
+    }
+  };
+}
+
 function notFoundView(): HTMLElement {
   return h(
     'section',
@@ -107,6 +121,7 @@ function notFoundView(): HTMLElement {
 function registerRoutes(): void {
   route('/help', () => showPublic(helpView(), tr('public.help.title')));
   route('/status', () => showPublic(statusView(), tr('public.status.title')));
+  route('/where-to-go', () => showPublic(whereToGoView(), tr('public.where.title')));
 
   route('/signin', async (ctx) => {
     try {
@@ -164,6 +179,12 @@ function registerRoutes(): void {
   route('/cases/break-glass', caseRoute('case.btg.title', (m) => m.breakGlassView));
   route('/cases/:id', caseRoute('case.title', (m) => m.caseView));
   route('/cases/:id/:tab', caseRoute('case.title', (m) => m.caseView));
+
+  route('/directory', directoryRoute('dir.services', (m) => m.directoryListView));
+  route('/directory/new', directoryRoute('dir.newTitle', (m) => (ctx) => m.serviceFormView(ctx, null)));
+  route('/directory/services/:id', directoryRoute('dir.editTitle', (m) => (ctx) => m.serviceFormView(ctx, ctx.params.id ?? null)));
+  route('/directory/shelters', directoryRoute('dir.shelters', (m) => m.sheltersView));
+  route('/directory/find-bed', directoryRoute('dir.findBed', (m) => m.findBedView));
 
   notFound(async () => {
     if (currentSession()) await showStaff(notFoundView(), tr('notFound.title'), null);
