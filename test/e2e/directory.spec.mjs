@@ -9,6 +9,7 @@ import { admin, BASE, launch, signIn, staff, tr, withScreenshot } from './harnes
 const DEMO_PASSWORD = 'Tamkine-Demo-2026';
 const DRAFT = 'Formation et insertion économique (brouillon)';
 const SHELTER = "Hébergement d'urgence Dar Al Amane";
+const SEFROU = 'Établissement de protection sociale — hébergement';
 
 /** The shelter as the API sees it, read with the page's own session. */
 async function shelterState(page) {
@@ -39,6 +40,19 @@ describe('directory', () => {
       assert.match(await row.innerText(), new RegExp(tr('ar', 'dir.draft')));
       await row.getByTestId('dir-publish').click();
       await page.locator(`tr[data-service="${DRAFT}"]`, { hasText: tr('ar', 'dir.published') }).waitFor();
+      // The Sefrou shelter starts saying publicly whether it has room.
+      await page.locator(`tr[data-service="${SEFROU}"]`).getByTestId('dir-room').click();
+      await page.locator(`tr[data-service="${SEFROU}"]`).getByText(tr('ar', 'dir.hideRoom')).waitFor();
+      // A malformed HSDS file is refused with the path of its first error, and imports nothing.
+      await page.locator('details.hsds-import summary').click();
+      const form = page.getByTestId('hsds-form');
+      await form.locator('input[type="file"]').setInputFiles({
+        name: 'bad.json',
+        mimeType: 'application/json',
+        buffer: Buffer.from(JSON.stringify({ organizations: [{ id: 'new-org' }] })),
+      });
+      await form.locator('button[type="submit"]').click();
+      await form.getByText('organizations[0].name').waitFor();
       await page.getByTestId('sign-out').click();
       await page.waitForURL(/\/signin/);
     });
@@ -62,6 +76,8 @@ describe('directory', () => {
       await page.locator('[data-testid="where-card"]', { hasText: DRAFT }).waitFor();
       await page.selectOption('[data-testid="where-need"]', 'shelter');
       await page.waitForFunction(() => document.querySelectorAll('[data-testid="where-card"]').length === 1);
+      await page.selectOption('[data-testid="where-province"]', '03.06');
+      await page.locator('[data-testid="where-card"]', { hasText: SEFROU }).getByTestId('has-space').waitFor();
       await page.locator('button[data-locale="zgh"]').click();
       await page.waitForFunction(() => document.documentElement.lang === 'zgh');
       assert.equal(await page.locator('h1').innerText(), tr('zgh', 'public.where.title'));

@@ -2,9 +2,9 @@
 // HSDS), a service's form, shelters' occupancy (admit, exit) and find a bed. The server decides
 // who may do what (unit heads and administrators edit; the shelter's staff admit); a refusal
 // shows as the form's message.
-import { api, withQuery, type Region, type Unit } from '../../lib/api';
+import { api, ApiError, withQuery, type Region, type Unit } from '../../lib/api';
 import { h, type Child } from '../../lib/dom';
-import { Field, Form } from '../../lib/forms';
+import { Field, Form, messageFor } from '../../lib/forms';
 import { loadRegions, placeName } from '../../lib/reference';
 import { navigate, type RouteContext } from '../../lib/router';
 import { currentSession, isAdministrator } from '../../lib/session';
@@ -59,6 +59,7 @@ export function directoryListView(ctx: RouteContext): HTMLElement {
   };
   mineOnly.addEventListener('change', () => void refresh());
   void refresh();
+  const importer = isAdministrator() ? hsdsImport(status.say, refresh) : null;
   return directoryPage(
     'services',
     'dir.services',
@@ -69,10 +70,44 @@ export function directoryListView(ctx: RouteContext): HTMLElement {
       ' ',
       h('a', { href: '/api/v1/directory/hsds', class: 'btn', download: 'tamkine-directory-hsds.json', 'data-testid': 'dir-export' }, tr('dir.export')),
     ),
+    importer,
     h('p', null, mineOnly, ' ', h('label', { for: 'dir-mine' }, tr('dir.mineOnly'))),
     status.el,
     list,
   );
+}
+
+/** Administrators: import an HSDS 3.0 file (all or nothing; the first error names its JSON path). */
+function hsdsImport(say: (m: Child) => void, refresh: () => Promise<void>): HTMLElement {
+  const file = new Field({ name: 'hsds', label: 'dir.import.file', hint: 'dir.import.hint', type: 'file', attrs: { accept: 'application/json,.json' } });
+  const form: Form = new Form({
+    submit: 'dir.import.submit',
+    attrs: { 'data-testid': 'hsds-form' },
+    onSubmit: async () => {
+      const f = (file.control as HTMLInputElement).files?.[0];
+      if (!f) {
+        file.setError(tr('dir.import.none'));
+        return;
+      }
+      let doc: unknown;
+      try {
+        doc = JSON.parse(await f.text());
+      } catch {
+        file.setError(tr('dir.import.notJson'));
+        return;
+      }
+      try {
+        const r = await api.post<{ organizations_created: number; services_created: number; services_updated: number }>('/api/v1/directory/hsds', doc);
+        say(() => t('dir.import.done', { created: formatNumber(r.services_created), updated: formatNumber(r.services_updated), units: formatNumber(r.organizations_created) }));
+        await refresh();
+      } catch (err) {
+        if (err instanceof ApiError && err.field) file.setError(() => `${err.field}: ${err.message}`);
+        else throw err;
+      }
+    },
+  });
+  form.add(file);
+  return h('details', { class: 'hsds-import' }, h('summary', null, tr('dir.import.title')), form.el);
 }
 
 function servicesTable(items: DirectoryService[], say: (m: Child) => void, refresh: () => Promise<void>): HTMLElement {
@@ -86,15 +121,19 @@ function servicesTable(items: DirectoryService[], say: (m: Child) => void, refre
       null,
       items.map((s) => {
         const can = headOf(s.unit_id);
-        const toggle = async () => {
+        const publish = async (body: { published: boolean; publish_availability?: boolean }, done: string) => {
           try {
-            await api.post(`/api/v1/directory/services/${encodeURIComponent(s.id)}/publication`, { published: !s.published });
-            say(tr(s.published ? 'dir.withdrawn' : 'dir.publishedNow'));
+            await api.post(`/api/v1/directory/services/${encodeURIComponent(s.id)}/publication`, body);
+            say(tr(done));
             await refresh();
           } catch (err) {
-            say(err instanceof Error ? err.message : String(err));
+            say(messageFor(err));
           }
         };
+        const toggle = () => publish({ published: !s.published }, s.published ? 'dir.withdrawn' : 'dir.publishedNow');
+        const availability = s.shelter?.publish_availability ?? false;
+        const toggleRoom = () =>
+          publish({ published: s.published, publish_availability: !availability }, availability ? 'dir.roomHidden' : 'dir.roomShown');
         return h(
           'tr',
           { 'data-service': s.name },
@@ -109,6 +148,13 @@ function servicesTable(items: DirectoryService[], say: (m: Child) => void, refre
             can ? h('a', { href: `/directory/services/${encodeURIComponent(s.id)}`, class: 'btn btn-quiet' }, tr('dir.edit')) : null,
             can
               ? h('button', { type: 'button', class: 'btn btn-quiet', 'data-testid': 'dir-publish', onclick: () => void toggle() }, tr(s.published ? 'dir.withdraw' : 'dir.publish'))
+              : null,
+            can && s.shelter
+              ? h(
+                  'button',
+                  { type: 'button', class: 'btn btn-quiet', 'data-testid': 'dir-room', onclick: () => void toggleRoom() },
+                  tr(availability ? 'dir.hideRoom' : 'dir.showRoom'),
+                )
               : null,
           ),
         );
