@@ -170,7 +170,7 @@ std::vector<Probe> Probes() {
   for (const char* a :
        {"case.read_core", "case.read", "case.read_identity", "case.update", "case.risk.assess",
         "case.child_report", "case.followup_code", "case.access_log", "consent.revoke",
-        "case.exclusion", "case.break_glass", "case.intake"}) {
+        "case.exclusion", "case.break_glass", "case.intake", "case.duplicate.decide"}) {
     v.push_back({a, ""});
   }
   v.push_back({"consent.record", "consent"});
@@ -203,7 +203,8 @@ bool Expected(const std::string& s, const std::string& r, Rel rel, const Probe& 
   if (a == "case.read_core") return core || glass;
   if (a == "case.read" || a == "case.read_identity") return substance || glass;
   if (a == "case.update" || a == "case.risk.assess" || a == "case.child_report" ||
-      a == "case.followup_code" || a == "case.access_log" || a == "consent.revoke") {
+      a == "case.followup_code" || a == "case.access_log" || a == "consent.revoke" ||
+      a == "case.duplicate.decide") {
     return substance;
   }
   if (a == "case.exclusion") return substance && r == "unit_head";
@@ -335,6 +336,12 @@ TEST(CaseAccessMatrixTest, CollectionActionsByRole) {
       EXPECT_EQ(access::Authorize(user, "case.create", receiving).allowed, Staff(sector, role))
           << sector << "/" << role;
       EXPECT_FALSE(access::Authorize(user, "case.create", elsewhere).allowed);
+      // Duplicate checks and the review queue: case staff acting for their own unit.
+      for (const char* a : {"case.duplicate_check", "case.duplicate.review"}) {
+        EXPECT_EQ(access::Authorize(user, a, receiving).allowed, Staff(sector, role))
+            << a << " " << sector << "/" << role;
+        EXPECT_FALSE(access::Authorize(user, a, elsewhere).allowed) << a;
+      }
       bool by_name =
           Staff(sector, role) &&
           Set{"unit_head", "officer", "prosecutor", "social_worker", "doctor"}.count(role);

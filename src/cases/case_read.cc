@@ -19,6 +19,7 @@ namespace tamkine::cases {
 
 using internal::CaseResource;
 using internal::CaseRow;
+using internal::Placeholders;
 using internal::Units;
 
 namespace {
@@ -26,12 +27,6 @@ namespace {
 // Local midnight (Morocco, UTC+1) at the start of a date, in microseconds.
 Micros StartOfDay(const Date& d) {
   return DaysSinceEpoch(d) * 86400 * kMicrosPerSecond - kMicrosPerHour;
-}
-
-std::string Placeholders(size_t n) {
-  std::string out;
-  for (size_t i = 0; i < n; ++i) out += i == 0 ? "?" : ", ?";
-  return out;
 }
 
 // The SQL condition (on alias c) that keeps cases a subject's units may reach, and its

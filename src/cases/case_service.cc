@@ -7,6 +7,7 @@
 #include "cases/case_view.h"
 #include "cases/case_write.h"
 #include "cases/codes.h"
+#include "cases/duplicate_service.h"
 #include "cases/lifecycle.h"
 #include "cases/vocab.h"
 #include "crypto/keyring.h"
@@ -102,10 +103,16 @@ StatusOr<CreatedCase> CaseService::Create(const access::RequestContext& ctx,
         ASSIGN_OR_RETURN(auto written, internal::WriteNewCase(
                                            tx, deps_, key, {subject.user_id, d.unit_id}, p, now));
         out.followup_code = written.followup_code;
-        out.possible_duplicates = written.duplicates;
+        // Only candidates she may read are named to the user; every pair goes to the review
+        // queue, where the units that may read both cases see it.
+        ASSIGN_OR_RETURN(out.possible_duplicates,
+                         internal::ReadableCandidates(tx, deps_, subject, now, written.duplicates,
+                                                      nullptr));
+        RETURN_IF_ERROR(internal::QueuePairs(tx, p.id, written.duplicates, d.unit_id, now));
         ASSIGN_OR_RETURN(out.view, internal::ReloadView(tx, deps_, subject, p.id, now));
         return Status::Ok();
       }));
+  if (deps_.duplicates != nullptr) deps_.duplicates->Refresh(p.id);
   return out;
 }
 
@@ -153,6 +160,7 @@ StatusOr<CaseView> CaseService::AttachIntake(const access::RequestContext& ctx,
         ASSIGN_OR_RETURN(out, internal::ReloadView(c.tx, deps_, c.subject, case_id, c.now));
         return Status::Ok();
       }));
+  if (deps_.duplicates != nullptr) deps_.duplicates->Refresh(case_id);
   return out;
 }
 
@@ -228,8 +236,16 @@ StatusOr<SurvivorIdentity> CaseService::UpdateSurvivor(
         internal::Event e;
         e.kind = "survivor_updated";
         e.visibility = "summary";
-        return internal::AppendEvent(c.tx, k, case_id, c.now, c.actor.user_id, c.actor.unit_id, e);
+        RETURN_IF_ERROR(
+            internal::AppendEvent(c.tx, k, case_id, c.now, c.actor.user_id, c.actor.unit_id, e));
+        if (deps_.duplicates == nullptr) return Status::Ok();
+        // The edited person is checked too (pairs marked different are left out); what it
+        // finds waits in the review queue.
+        ASSIGN_OR_RETURN(auto matches,
+                         deps_.duplicates->Candidates(c.tx, in, case_id, kDuplicateLimit));
+        return internal::QueuePairs(c.tx, case_id, matches, c.actor.unit_id, c.now);
       }));
+  if (deps_.duplicates != nullptr) deps_.duplicates->Refresh(case_id);
   return IdentityFromJson(p.identity);
 }
 

@@ -14,7 +14,7 @@ const char kCaseColumns[] =
     "c.created_by_unit_id, c.created_by_user_id, c.holder_unit_id, c.region_code, "
     "c.province_code, c.status, c.service_status, c.justice_status, c.risk_level, c.age_band, "
     "c.violence_forms, c.legal_ground, c.report_due_at, c.report_sent_at, c.close_reason, "
-    "c.created_at, c.updated_at";
+    "c.created_at, c.updated_at, c.merged_into_case_id";
 
 CaseRow CaseFromRow(const storage::Row& r, size_t i) {
   CaseRow c;
@@ -41,6 +41,7 @@ CaseRow CaseFromRow(const storage::Row& r, size_t i) {
   c.close_reason = r.OptText(i + 20);
   c.created_at = r.Int(i + 21);
   c.updated_at = r.Int(i + 22);
+  c.merged_into_case_id = r.OptText(i + 23);
   return c;
 }
 
@@ -60,6 +61,28 @@ StatusOr<std::optional<CaseRow>> LoadCaseByReference(storage::Tx& tx, const std:
   return std::optional<CaseRow>(CaseFromRow(*row));
 }
 
+std::string Placeholders(size_t n) {
+  std::string out;
+  for (size_t i = 0; i < n; ++i) out += i == 0 ? "?" : ", ?";
+  return out;
+}
+
+StatusOr<std::map<std::string, CaseRow>> LoadCases(storage::Tx& tx,
+                                                   const std::vector<std::string>& ids) {
+  std::map<std::string, CaseRow> out;
+  if (ids.empty()) return out;
+  storage::Params params(ids.begin(), ids.end());
+  ASSIGN_OR_RETURN(
+      auto rows, tx.Query(std::string("SELECT ") + kCaseColumns + " FROM cases c WHERE c.id IN (" +
+                              Placeholders(ids.size()) + ")",
+                          params));
+  for (const auto& r : rows) {
+    CaseRow c = CaseFromRow(r);
+    out.emplace(c.id, std::move(c));
+  }
+  return out;
+}
+
 StatusOr<CaseRow> MustLoadCase(storage::Tx& tx, const std::string& id) {
   if (!LooksLikeId(id)) return NotFound("no such case");
   ASSIGN_OR_RETURN(auto c, LoadCase(tx, id));
@@ -67,15 +90,25 @@ StatusOr<CaseRow> MustLoadCase(storage::Tx& tx, const std::string& id) {
   return *c;
 }
 
-StatusOr<access::Resource> CaseResource(storage::Tx& tx, const CaseRow& c,
-                                        const access::Subject& subject, Micros now,
-                                        std::string subtype) {
+namespace {
+
+// What a case's resource says without reading anything else.
+access::Resource BaseResource(const CaseRow& c) {
   access::Resource r;
   r.type = "case";
   r.id = c.id;
   r.unit_id = c.created_by_unit_id;
   r.unit_ids = {c.holder_unit_id};
   r.region_code = c.region_code;
+  return r;
+}
+
+}  // namespace
+
+StatusOr<access::Resource> CaseResource(storage::Tx& tx, const CaseRow& c,
+                                        const access::Subject& subject, Micros now,
+                                        std::string subtype) {
+  access::Resource r = BaseResource(c);
   r.subtype = std::move(subtype);
   ASSIGN_OR_RETURN(auto grants, tx.Query("SELECT unit_id, purpose FROM consents WHERE case_id = ? "
                                          "AND revoked_at IS NULL ORDER BY granted_at",
@@ -91,6 +124,38 @@ StatusOr<access::Resource> CaseResource(storage::Tx& tx, const CaseRow& c,
     r.break_glass = btg && btg->Int(0) > 0;
   }
   return r;
+}
+
+StatusOr<std::map<std::string, access::Resource>> CaseResources(
+    storage::Tx& tx, const std::map<std::string, CaseRow>& cases, const access::Subject& subject,
+    Micros now) {
+  std::map<std::string, access::Resource> out;
+  if (cases.empty()) return out;
+  storage::Params ids;
+  for (const auto& [id, c] : cases) {
+    out.emplace(id, BaseResource(c));
+    ids.emplace_back(id);
+  }
+  const std::string in = " IN (" + Placeholders(ids.size()) + ")";
+  ASSIGN_OR_RETURN(auto grants, tx.Query("SELECT case_id, unit_id, purpose FROM consents WHERE "
+                                         "revoked_at IS NULL AND case_id" +
+                                             in + " ORDER BY granted_at",
+                                         ids));
+  for (const auto& g : grants) out[g.Text(0)].grants.push_back({g.Text(1), g.Text(2)});
+  ASSIGN_OR_RETURN(
+      auto excluded,
+      tx.Query("SELECT case_id, user_id FROM case_exclusions WHERE case_id" + in, ids));
+  for (const auto& e : excluded) out[e.Text(0)].excluded_user_ids.push_back(e.Text(1));
+  if (!subject.user_id.empty()) {
+    storage::Params p = ids;
+    p.emplace_back(subject.user_id);
+    p.emplace_back(now);
+    ASSIGN_OR_RETURN(auto btg, tx.Query("SELECT DISTINCT case_id FROM btg_grants WHERE case_id" +
+                                            in + " AND user_id = ? AND expires_at > ?",
+                                        p));
+    for (const auto& b : btg) out[b.Text(0)].break_glass = true;
+  }
+  return out;
 }
 
 Status HideFromExcluded(Status st, const access::Resource& r, const access::Subject& s,

@@ -44,6 +44,7 @@ struct CaseRow {
   std::optional<std::string> close_reason;
   Micros created_at = 0;
   Micros updated_at = 0;
+  std::optional<std::string> merged_into_case_id;  // absorbed by a merge into that case
 };
 
 // The columns LoadCase* read, prefixed with "c." for joins.
@@ -52,6 +53,11 @@ CaseRow CaseFromRow(const storage::Row& r, size_t first = 0);
 
 StatusOr<std::optional<CaseRow>> LoadCase(storage::Tx& tx, const std::string& id);
 StatusOr<std::optional<CaseRow>> LoadCaseByReference(storage::Tx& tx, const std::string& code);
+// The rows of these cases, by id (unknown ids are left out). One query.
+StatusOr<std::map<std::string, CaseRow>> LoadCases(storage::Tx& tx,
+                                                   const std::vector<std::string>& ids);
+// "?, ?, ?" for n parameters.
+std::string Placeholders(size_t n);
 // LoadCase, NotFound when absent.
 StatusOr<CaseRow> MustLoadCase(storage::Tx& tx, const std::string& id);
 
@@ -61,6 +67,12 @@ StatusOr<CaseRow> MustLoadCase(storage::Tx& tx, const std::string& id);
 StatusOr<access::Resource> CaseResource(storage::Tx& tx, const CaseRow& c,
                                         const access::Subject& subject, Micros now,
                                         std::string subtype = "");
+
+// CaseResource for several cases in a fixed number of queries, whatever their number (lists and
+// duplicate candidates must not read the store once per case).
+StatusOr<std::map<std::string, access::Resource>> CaseResources(
+    storage::Tx& tx, const std::map<std::string, CaseRow>& cases, const access::Subject& subject,
+    Micros now);
 
 // A user recorded as the perpetrator of, or related to, the case must not even learn that it
 // exists: a denial caused by that (audited with its real reason) is answered as NotFound.

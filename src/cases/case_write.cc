@@ -201,10 +201,8 @@ StatusOr<WrittenCase> WriteNewCase(storage::Tx& tx, const Deps& deps, const Name
         AppendEvent(tx, k, *in.linked_case_id, now, actor.user_id, actor.unit_id, linked));
   }
   if (deps.duplicates != nullptr) {
-    ASSIGN_OR_RETURN(auto candidates, deps.duplicates->Candidates(tx, in.survivor));
-    for (auto& c : candidates) {
-      if (c != p.id) out.duplicates.push_back(std::move(c));
-    }
+    ASSIGN_OR_RETURN(out.duplicates,
+                     deps.duplicates->Candidates(tx, in.survivor, "", kDuplicateLimit));
   }
   return out;
 }

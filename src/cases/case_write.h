@@ -39,7 +39,7 @@ StatusOr<PreparedCase> PrepareNewCase(const NewCaseInput& in, Micros now);
 struct WrittenCase {
   std::string reference_code;
   std::string followup_code;
-  std::vector<std::string> duplicates;
+  std::vector<DuplicateMatch> duplicates;  // every candidate, readable or not
 };
 
 // Writes a prepared case; InvalidArgument naming the field for units, cases or users that do not

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "cases/model.h"
 #include "common/clock.h"
 #include "common/status.h"
 #include "storage/store.h"
@@ -14,16 +15,30 @@ class Keyring;
 
 namespace tamkine::cases {
 
-struct SurvivorInput;
+// Duplicate detection at intake (cases/duplicates.h plugs matching/ in here).
+//
+// Candidates runs inside the intake's (or edit's, or check's) transaction and must not write.
+// The index behind it is updated only after a write commits, through Refresh, which re-reads the
+// committed case from the Store: a rolled-back write is never indexed, and a failed refresh never
+// undoes the committed write (see duplicates.h).
+// How many candidates an intake, an edit or a check asks for.
+inline constexpr size_t kDuplicateLimit = 10;
 
-// Duplicate detection at intake (matching/ plugs in here). Runs inside the intake's transaction
-// and returns the ids of existing cases that may be the same woman, best first. It must not
-// write, and what it returns is only ever shown as ids to the receiving unit.
 class DuplicateFinder {
  public:
   virtual ~DuplicateFinder() = default;
-  virtual StatusOr<std::vector<std::string>> Candidates(storage::Tx& tx,
-                                                        const SurvivorInput& survivor) = 0;
+  // Existing cases that may be the same woman as `survivor`, best first, at most `limit`.
+  // `self_case_id` (an edited case; "" for a new one) is never returned, nor are cases a user
+  // confirmed to be a different person from it.
+  virtual StatusOr<std::vector<DuplicateMatch>> Candidates(storage::Tx& tx,
+                                                           const SurvivorInput& survivor,
+                                                           const std::string& self_case_id,
+                                                           size_t limit) = 0;
+  // After a write on the case committed: re-reads it and updates the index (a merged case is
+  // removed). Never fails the caller; see the implementation for how failures are retried.
+  virtual void Refresh(const std::string& case_id) = 0;
+  // A user confirmed (or withdrew) that two cases are different persons.
+  virtual void MarkDifferent(const std::string& a, const std::string& b, bool different) = 0;
 };
 
 struct Options {

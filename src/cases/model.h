@@ -147,6 +147,27 @@ struct DocumentInput {
   std::optional<std::string> acting_unit_id;
 };
 
+// A pair a user decided about ("different" is remembered: never proposed again).
+struct DuplicateDecisionInput {
+  std::string case_a;
+  std::string case_b;
+  std::string decision;  // different | same
+  std::string reason;
+  std::optional<std::string> acting_unit_id;
+};
+
+struct MergeInput {
+  std::string absorbed_case_id;
+  std::string reason;
+  std::optional<std::string> acting_unit_id;
+};
+
+struct UnmergeInput {
+  std::string merge_id;
+  std::string reason;
+  std::optional<std::string> acting_unit_id;
+};
+
 // --- views --------------------------------------------------------------------------------------
 
 struct UnitRef {
@@ -338,10 +359,74 @@ struct CaseList {
   std::optional<int> next_offset;
 };
 
+// One field's part in a duplicate score: its agreement level and weight (bits).
+struct DuplicateEvidence {
+  std::string field;      // given_name, family_name, date_of_birth, id_number, phone, city
+  std::string agreement;  // exact, close, partial, swapped, year_only, disagree, missing
+  double weight = 0;
+};
+
+// An existing case that may be the same woman. Only ids, scores and evidence levels: never her
+// data (the caller shows what the viewer may see from its own records).
+struct DuplicateMatch {
+  std::string case_id;
+  std::string decision;  // probable | possible
+  double score = 0;
+  std::vector<DuplicateEvidence> evidence;
+};
+
+// A candidate case as shown to a user who may read it: no names, numbers or addresses beyond
+// the masked name.
+struct DuplicateCaseRef {
+  std::string id;
+  std::string reference_code;
+  std::string status;  // open | closed | merged
+  Micros opened_at = 0;
+  std::string held_by_unit_name;
+  std::string masked_name;
+};
+
+struct DuplicateCandidateView {
+  std::string decision;  // probable | possible
+  double score = 0;
+  std::vector<DuplicateEvidence> evidence;
+  DuplicateCaseRef case_ref;
+};
+
+// A pair waiting for review (pending) or for a merge (confirmed the same woman).
+struct DuplicateReviewItem {
+  std::string id;
+  std::string status;  // pending | same
+  std::string decision;
+  double score = 0;
+  std::vector<DuplicateEvidence> evidence;
+  DuplicateCaseRef case_a;
+  DuplicateCaseRef case_b;
+  Micros detected_at = 0;
+};
+
+struct DuplicatePairView {
+  std::string id;
+  std::string case_a;
+  std::string case_b;
+  std::string status;  // pending | different | same | merged
+  std::optional<Micros> decided_at;
+};
+
+struct MergeView {
+  std::string id;
+  std::string surviving_case_id;
+  std::string absorbed_case_id;
+  Micros merged_at = 0;
+  std::optional<Micros> unmerged_at;
+};
+
 struct CreatedCase {
   CaseView view;
   std::string followup_code;                     // shown once, on her receipt
-  std::vector<std::string> possible_duplicates;  // case ids from the duplicate finder
+  // Candidates from the duplicate finder that the user may read (the others go to the review
+  // queue of units that may read them, never into this answer).
+  std::vector<DuplicateCandidateView> possible_duplicates;
 };
 
 struct PublicStatus {

@@ -21,6 +21,9 @@ const std::vector<SealedTable>& SealedTables() {
       {"case_notes", "id", {"body_sealed"}},
       {"documents", "id", {"metadata_sealed"}},
       {"document_versions", "id", {"filename_sealed", "content_sealed"}, 4},
+      // Duplicate decisions and merges (v003_duplicates.cc, docs/matching.md).
+      {"duplicate_pairs", "id", {"reason_sealed"}},
+      {"case_merges", "id", {"reason_sealed", "unmerge_reason_sealed"}},
   };
   return kTables;
 }

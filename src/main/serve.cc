@@ -12,6 +12,8 @@
 #include "audit/audit_log.h"
 #include "cases/case_service.h"
 #include "cases/document_service.h"
+#include "cases/duplicate_service.h"
+#include "cases/duplicates.h"
 #include "cases/self_report.h"
 #include "cases/sharing_service.h"
 #include "demo/seed.h"
@@ -138,10 +140,21 @@ int RunServe(const Paths& paths, const ServeOptions& o) {
   identity::UserService users(rt->Deps());
   identity::AuthService auth(rt->Deps(), identity::AuthOptions{});
   audit::AuditService audit_service(rt->store.get(), rt->clock);
-  const cases::Deps case_deps{rt->store.get(), rt->keyring.get(), rt->clock, nullptr, {}};
+  // Duplicate detection: the index of every survivor, built before the first request.
+  cases::MatchingDuplicateFinder duplicate_finder(rt->store.get(), rt->keyring.get());
+  auto indexed = duplicate_finder.Rebuild();
+  if (!indexed.ok()) {
+    std::fprintf(stderr, "tamkine: building the duplicate index failed: %s\n",
+                 indexed.status().ToString().c_str());
+    return 1;
+  }
+  spdlog::info("duplicate index: {} cases", *indexed);
+  const cases::Deps case_deps{rt->store.get(), rt->keyring.get(), rt->clock, &duplicate_finder,
+                              {}};
   cases::CaseService case_service(case_deps);
   cases::SharingService case_sharing(case_deps);
   cases::DocumentService case_documents(case_deps);
+  cases::DuplicateService duplicate_service(case_deps);
   cases::SelfReportService self_report(case_deps);
   directory::DirectoryService directory_service(directory::Deps{rt->store.get(), rt->clock});
   http::Metrics metrics;
@@ -160,6 +173,7 @@ int RunServe(const Paths& paths, const ServeOptions& o) {
   deps.cases = &case_service;
   deps.case_sharing = &case_sharing;
   deps.case_documents = &case_documents;
+  deps.duplicates = &duplicate_service;
   deps.self_report = &self_report;
   deps.directory = &directory_service;
   deps.clock = rt->clock;

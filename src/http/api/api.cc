@@ -455,6 +455,7 @@ void Api::RegisterRoutes() {
 
   RegisterCaseRoutes(router_, d);
   RegisterDirectoryRoutes(router_, d);
+  RegisterDuplicateRoutes(router_, d);
   RegisterSelfReportRoutes(router_, d);
 }
 

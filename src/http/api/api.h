@@ -19,6 +19,7 @@ namespace cases {
 class CaseService;
 class SharingService;
 class DocumentService;
+class DuplicateService;
 class SelfReportService;
 }  // namespace cases
 namespace directory {
@@ -44,6 +45,7 @@ struct ApiDeps {
   cases::CaseService* cases = nullptr;
   cases::SharingService* case_sharing = nullptr;
   cases::DocumentService* case_documents = nullptr;
+  cases::DuplicateService* duplicates = nullptr;
   cases::SelfReportService* self_report = nullptr;
   directory::DirectoryService* directory = nullptr;
   const Clock* clock = nullptr;

@@ -449,6 +449,34 @@ Json EncodeCaseView(const cases::CaseView& v) {
   return j;
 }
 
+Json EncodeDuplicateEvidence(const std::vector<cases::DuplicateEvidence>& evidence) {
+  Json out = Json::array();
+  for (const auto& e : evidence) {
+    out.push_back({{"field", e.field}, {"agreement", e.agreement}, {"weight", e.weight}});
+  }
+  return out;
+}
+
+Json EncodeDuplicateCaseRef(const cases::DuplicateCaseRef& c) {
+  return {{"id", c.id},
+          {"reference_code", c.reference_code},
+          {"status", c.status},
+          {"opened_at", FormatIsoTimeSeconds(c.opened_at)},
+          {"held_by_unit_name", c.held_by_unit_name},
+          {"masked_name", c.masked_name}};
+}
+
+Json EncodeDuplicateCandidates(const std::vector<cases::DuplicateCandidateView>& candidates) {
+  Json out = Json::array();
+  for (const auto& c : candidates) {
+    out.push_back({{"decision", c.decision},
+                   {"score", c.score},
+                   {"evidence", EncodeDuplicateEvidence(c.evidence)},
+                   {"case", EncodeDuplicateCaseRef(c.case_ref)}});
+  }
+  return out;
+}
+
 Json EncodeCaseList(const cases::CaseList& l) {
   Json items = Json::array();
   for (const auto& i : l.items) {

@@ -44,6 +44,9 @@ Json EncodeAlert(const cases::AlertView& a);
 Json EncodeAccessLog(const std::vector<cases::AccessLogEntry>& log);
 Json EncodeDocument(const cases::DocumentView& d);
 Json EncodePublicStatus(const cases::PublicStatus& s);
+Json EncodeDuplicateEvidence(const std::vector<cases::DuplicateEvidence>& evidence);
+Json EncodeDuplicateCaseRef(const cases::DuplicateCaseRef& c);
+Json EncodeDuplicateCandidates(const std::vector<cases::DuplicateCandidateView>& candidates);
 // The vocabularies the screens need (enums, tracks and moves, risk questions).
 Json CaseVocabulary();
 

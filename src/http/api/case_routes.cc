@@ -94,11 +94,9 @@ void RegisterCaseRoutes(Router& router, ApiDeps& deps) {
                     {"followup_code", created->followup_code},
                     {"issued_at", FormatIsoTimeSeconds(core.created_at)},
                     {"unit_name", core.opened_by.name}};
-    Json dups = Json::array();
-    for (const auto& id : created->possible_duplicates) dups.push_back(id);
     return Ok({{"case", EncodeCaseView(created->view)},
                {"receipt", receipt},
-               {"possible_duplicate_case_ids", dups}},
+               {"possible_duplicates", EncodeDuplicateCandidates(created->possible_duplicates)}},
               201);
   });
   add("GET", "/api/v1/cases", "case.search", "search cases", [&d](Request& req) {

@@ -41,6 +41,8 @@ void AddRoute(Router& router, std::string method, std::string pattern, std::stri
 
 // The case file (case_routes.cc, docs/openapi/20-cases.json).
 void RegisterCaseRoutes(Router& router, ApiDeps& deps);
+// Duplicate detection at intake (duplicate_routes.cc, docs/openapi/22-duplicates.json).
+void RegisterDuplicateRoutes(Router& router, ApiDeps& deps);
 // The online self-report (self_report_routes.cc, docs/openapi/21-self-report.json).
 void RegisterSelfReportRoutes(Router& router, ApiDeps& deps);
 

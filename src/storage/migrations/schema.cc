@@ -137,6 +137,7 @@ std::vector<Migration> SchemaMigrations(std::string_view dialect) {
   return {
       {1, "identity, sessions, keyring, audit", V1IdentityAudit(pg)},
       {2, "cases", V2Cases(pg)},
+      {3, "duplicate detection and merges", V3Duplicates(pg)},
       {4, "directory and shelters", V4Directory(pg)},
   };
 }
