@@ -10,15 +10,15 @@ import { Field } from '../../lib/forms';
 import { actingMembership, currentSession } from '../../lib/session';
 import { findProvince, loadRegions, placeName } from '../../lib/reference';
 import type { RouteContext } from '../../lib/router';
-import { checkPhone } from '../../lib/validate';
 import type { Region } from '../../lib/api';
 import { tr } from '../../i18n';
 import { loadError, loading, pageHeading } from '../common';
-import { birthAfter, checkIdNumber, checkPartialDate, localToIso } from './checks';
+import { birthAfter, localToIso } from './checks';
 import { loadVocabulary, vlabel, type CreatedCase, type Vocabulary } from './model';
-import { Checks, choices, compact, ConsentFields, rename, Rows, StepForm, textRows, type RowItem } from './parts';
+import { choices, compact, ConsentFields, Rows, StepForm, type RowItem } from './parts';
 import { receiptView } from './receipt';
 import { duplicateWatch } from './duplicates';
+import { survivorFields } from './survivor';
 import { incidentFields, type IncidentRow } from './incident';
 import { CASE_SECTORS } from './sectors';
 
@@ -96,47 +96,8 @@ export function intakeForm(c: IntakeContext, done: (created: CreatedCase) => voi
   kind.control.addEventListener('change', syncKind);
 
   // ---- 2. her ----
-  const names = textRows(form, 'survivor.names', { legend: 'intake.field.names', label: 'intake.field.nameSpelling', addKey: 'intake.addName', removeKey: 'intake.removeName', max: 10, testid: 'name', field: { maxLength: 200, hint: 'intake.hint.names', attrs: { autocomplete: 'off', spellcheck: 'false' } } });
-  const birth = form.track(new Field({ name: 'survivor.birth_date', label: 'intake.field.birthDate', hint: 'intake.hint.birthDate', maxLength: 10, check: checkPartialDate, attrs: { dir: 'ltr', autocomplete: 'off', inputmode: 'numeric', placeholder: 'YYYY-MM-DD' } }));
-  const idNumber = form.track(new Field({ name: 'survivor.id_number', label: 'intake.field.idNumber', hint: 'intake.hint.idNumber', maxLength: 40, check: checkIdNumber, attrs: { dir: 'ltr', autocomplete: 'off', spellcheck: 'false' } }));
-  const phones = textRows(form, 'survivor.phones', { legend: 'intake.field.phones', label: 'field.phone', addKey: 'intake.addPhone', removeKey: 'intake.removePhone', max: 5, testid: 'phone', field: { type: 'tel', maxLength: 40, check: checkPhone, hint: 'hint.phone', attrs: { dir: 'ltr', autocomplete: 'off' } } });
-  const address = form.track(new Field({ name: 'survivor.address', label: 'field.address', type: 'textarea', maxLength: 500 }));
-  const languages = new Checks(form, 'survivor.languages', 'intake.field.languages', 'language', v.languages);
-  const translator = form.track(new Field({ name: 'survivor.needs_translator', label: 'intake.field.translator', type: 'checkbox' }));
-  const reading = form.track(new Field({ name: 'survivor.reading_ability', label: 'intake.field.reading', type: 'select', value: 'unknown', options: choices('reading', v.reading_abilities, true) }));
-  const disabilities = new Checks(form, 'survivor.disabilities', 'intake.field.disabilities', 'disability', v.disabilities);
-  const marital = form.track(new Field({ name: 'survivor.marital_status', label: 'intake.field.marital', type: 'select', value: 'unknown', options: choices('marital', v.marital_statuses, true) }));
-  const safeCall = form.track(new Field({ name: 'survivor.contact.safe_to_call', label: 'intake.field.safeToCall', type: 'checkbox' }));
-  const safeText = form.track(new Field({ name: 'survivor.contact.safe_to_text', label: 'intake.field.safeToText', type: 'checkbox' }));
-  const safeTimes = form.track(new Field({ name: 'survivor.contact.safe_times', label: 'intake.field.safeTimes', hint: 'intake.hint.safeTimes', maxLength: 200 }));
-  const contactNotes = form.track(new Field({ name: 'survivor.contact.notes', label: 'intake.field.contactNotes', type: 'textarea', maxLength: 500 }));
-  type ChildRow = RowItem & { name: Field; birth: Field; sex: Field };
-  const children = new Rows<ChildRow>(form, 'survivor.children', {
-    legend: 'intake.field.children',
-    addKey: 'intake.addChild',
-    removeKey: 'intake.removeChild',
-    min: 0,
-    max: 20,
-    testid: 'child',
-    make: () => {
-      const name = form.track(new Field({ name: 'x', label: 'intake.field.childName', maxLength: 200, attrs: { autocomplete: 'off' } }));
-      const b = form.track(new Field({ name: 'x', label: 'intake.field.birthDate', hint: 'intake.hint.birthDate', maxLength: 10, check: checkPartialDate, attrs: { dir: 'ltr', inputmode: 'numeric' } }));
-      const sex = form.track(new Field({ name: 'x', label: 'intake.field.sex', type: 'select', value: 'unknown', options: choices('sex', v.sexes, true) }));
-      return {
-        el: h('div', { class: 'row-fields' }, name.wrap, b.wrap, sex.wrap),
-        name,
-        birth: b,
-        sex,
-        fields: () => [name, b, sex],
-        rename: (p: string) => {
-          rename(name, `${p}.name`);
-          rename(b, `${p}.birth_date`);
-          rename(sex, `${p}.sex`);
-        },
-        focus: () => name.control.focus(),
-      };
-    },
-  });
+  const her = survivorFields(form, v, 'survivor');
+  const { birth } = her;
 
   // ---- 3. what happened ----
   const homeProvince = units.find((u) => u.id === unit.control.value)?.province_code ?? '';
@@ -199,21 +160,7 @@ export function intakeForm(c: IntakeContext, done: (created: CreatedCase) => voi
       on_behalf_unit_id: channel.value() === 'ngo_on_behalf' ? onBehalf.value() : '',
       notes: intakeNotes.control.value.trim(),
     });
-  const survivorPayload = () =>
-    compact({
-      names: names.items.map((r) => r.field.value()).filter(Boolean),
-      birth_date: birth.value(),
-      id_number: idNumber.value(),
-      phones: phones.items.map((r) => r.field.value()).filter(Boolean),
-      address: address.control.value.trim(),
-      languages: languages.selected(),
-      needs_translator: translator.checked() || undefined,
-      reading_ability: reading.value(),
-      disabilities: disabilities.selected(),
-      marital_status: marital.value(),
-      contact: compact({ safe_to_call: safeCall.checked() || undefined, safe_to_text: safeText.checked() || undefined, safe_times: safeTimes.value(), notes: contactNotes.control.value.trim() }),
-      children: children.items.map((r) => compact({ name: r.name.value(), birth_date: r.birth.value(), sex: r.sex.value() })),
-    });
+  const survivorPayload = () => her.value();
 
   // Cross-field rules of the server: her birth is not after an incident; a received time is
   // not in the future.
@@ -247,9 +194,7 @@ export function intakeForm(c: IntakeContext, done: (created: CreatedCase) => voi
     unitId: () => unit.value(),
     purposesFor: () => purposesForUnit(c, unit.value()),
   });
-  for (const el of [birth.control, idNumber.control]) el.addEventListener('input', dups.changed);
-  names.el.addEventListener('input', dups.changed);
-  phones.el.addEventListener('input', dups.changed);
+  for (const el of her.identityEls) el.addEventListener('input', dups.changed);
 
   form.steps = [
     { key: 'intake', el: section('intake', 'intake.intro.intake', unit.wrap, channel.wrap, referredBy.wrap, onBehalf.wrap, receivedAt.wrap, kind.wrap, childRole.wrap, linked.wrap, intakeNotes.wrap) },
@@ -258,18 +203,7 @@ export function intakeForm(c: IntakeContext, done: (created: CreatedCase) => voi
       el: section(
         'survivor',
         'intake.intro.survivor',
-        names.el,
-        birth.wrap,
-        idNumber.wrap,
-        phones.el,
-        address.wrap,
-        languages.el,
-        translator.wrap,
-        reading.wrap,
-        disabilities.el,
-        marital.wrap,
-        h('fieldset', { class: 'rows-group' }, h('legend', null, tr('intake.field.contactSafety')), safeCall.wrap, safeText.wrap, safeTimes.wrap, contactNotes.wrap),
-        children.el,
+        ...her.els,
       ),
     },
     { key: 'incidents', el: section('incidents', 'intake.intro.incidents', incidents.el) },

@@ -99,6 +99,37 @@ describe('case page', () => {
     expect(seen.find((s) => s.method === 'POST')?.body).toEqual({ date: '2026-11-02', province_code: '331', place_type: 'street', forms: ['psychological'], perpetrators: [{ relationship: 'ex_husband' }], acting_unit_id: police.id });
   });
 
+  it('corrects her details from what is known, and saves them whole', async () => {
+    const seen = routes({
+      ...base,
+      'GET /api/v1/cases/C1/identity': { status: 200, body: { names: ['Fatima El Fictif', 'فاطمة'], birth_date: '1990', id_number: 'AB123456', phones: [], address: null, children: [] } },
+      'PUT /api/v1/cases/C1/survivor': { status: 200, body: {} },
+    });
+    const el = open();
+    await settle();
+    el.querySelector<HTMLButtonElement>('[data-testid="show-identity"]')!.click();
+    await settle();
+    el.querySelector<HTMLButtonElement>('[data-testid="edit-survivor"]')!.click();
+    const form = el.querySelector<HTMLFormElement>('[data-testid="survivor-form"]')!;
+    const q = (n: string) => form.querySelector<HTMLInputElement>(`[name="${n}"]`)!;
+    expect(q('names[1]').value).toBe('فاطمة');
+    expect(q('languages.tachelhit').checked).toBe(true);
+    q('birth_date').value = '1990-05';
+    form.dispatchEvent(new Event('submit', { cancelable: true }));
+    await settle();
+    expect(seen.find((s) => s.method === 'PUT')?.body).toEqual({
+      names: ['Fatima El Fictif', 'فاطمة'],
+      birth_date: '1990-05',
+      id_number: 'AB123456',
+      languages: ['darija', 'tachelhit'],
+      needs_translator: true,
+      reading_ability: 'cannot_read',
+      marital_status: 'married',
+      contact: { safe_to_text: true },
+      acting_unit_id: police.id,
+    });
+  });
+
   it('compartments the role may not read say "withheld"; notes go to the permitted one', async () => {
     const seen = routes({
       ...base,

@@ -13,6 +13,7 @@ import { loadError, loading, notice, pageHeading, withheld } from '../common';
 import { normaliseReference } from './checks';
 import { documentsTab } from './documents';
 import { incidentFields } from './incident';
+import { survivorFields, type Known } from './survivor';
 import { consentsTab } from './consents';
 import { takeFlash } from '../admin/units';
 import { acting, caseApi, casePath, loadVocabulary, statusLabel, vlabel, type AccessLogEntry, type CaseView, type Compartment, type Identity, type Risk, type TimelineEntry, type Vocabulary } from './model';
@@ -135,7 +136,7 @@ function summaryTab(c: CaseView, v: Vocabulary, say: (m: Child) => void, reload:
       ['case.field.children', formatNumber(s.children_count)],
     ),
   );
-  append(el, identityPanel(c), followupPanel(c));
+  append(el, identityPanel(c, v, say, reload), followupPanel(c));
   if (s.child_case_ids.length) {
     el.append(h('h3', null, tr('case.childCases')), h('ul', null, s.child_case_ids.map((id, i) => h('li', null, h('a', { href: casePath(id), 'data-testid': 'child-case' }, tr('case.childCase', { n: i + 1 }))))));
   }
@@ -198,8 +199,36 @@ function addIncident(c: CaseView, v: Vocabulary, say: (m: Child) => void, reload
   return det;
 }
 
+/** Her details, filled with what is known; saving replaces them (PUT …/survivor). */
+function editButton(c: CaseView, v: Vocabulary, known: Known, out: HTMLElement, say: (m: Child) => void, reload: () => void): HTMLElement {
+  return h(
+    'button',
+    {
+      type: 'button',
+      class: 'btn',
+      'data-testid': 'edit-survivor',
+      onclick: () => {
+        const form: Form = new Form({
+          submit: 'case.identity.save',
+          attrs: { 'data-testid': 'survivor-form' },
+          onSubmit: async () => {
+            await api.put(caseApi(c.id, '/survivor'), { ...her.value(), ...acting() });
+            say(tr('case.identity.saved'));
+            reload();
+          },
+        });
+        const her = survivorFields(form, v, '', known);
+        form.body.append(...her.els);
+        out.replaceChildren(h('h4', { tabindex: '-1' }, tr('case.identity.edit')), form.el);
+        out.querySelector<HTMLElement>('h4')?.focus();
+      },
+    },
+    tr('case.identity.edit'),
+  );
+}
+
 /** Her identity: only on an explicit request, which the server audits. */
-function identityPanel(c: CaseView): HTMLElement {
+function identityPanel(c: CaseView, v: Vocabulary, say: (m: Child) => void, reload: () => void): HTMLElement {
   const box = h('section', { class: 'identity panel', 'aria-labelledby': 'id-h', 'data-testid': 'identity' }, h('h3', { id: 'id-h' }, tr('case.identity.title')));
   if (!c.permissions.read_identity) {
     box.append(withheld());
@@ -212,7 +241,8 @@ function identityPanel(c: CaseView): HTMLElement {
     show.disabled = true;
     try {
       const id = await api.get<Identity>(caseApi(c.id, '/identity'));
-      out.replaceChildren(
+      mount(
+        out,
         dl(
           ['intake.field.names', id.names.length ? h('ul', { class: 'plain' }, id.names.map((n) => h('li', null, h('bdi', null, n)))) : tr('case.none')],
           ['intake.field.birthDate', id.birth_date ? h('bdi', { dir: 'ltr' }, id.birth_date) : tr('case.none')],
@@ -222,6 +252,7 @@ function identityPanel(c: CaseView): HTMLElement {
           ['intake.field.children', id.children.length ? h('ul', { class: 'plain' }, id.children.map((ch) => h('li', null, h('bdi', null, ch.name ?? '—'), ch.birth_date ? ` (${ch.birth_date})` : '', ch.case_id ? [' — ', h('a', { href: casePath(ch.case_id) }, tr('case.childCaseOpen'))] : null))) : tr('case.none')],
         ),
         h('button', { type: 'button', class: 'btn btn-quiet', onclick: () => { out.replaceChildren(); show.disabled = false; show.focus(); } }, tr('case.identity.hide')),
+        c.permissions.update && c.summary ? editButton(c, v, { identity: id, profile: c.summary }, out, say, reload) : null,
       );
     } catch (err) {
       out.replaceChildren(loadError(err));
