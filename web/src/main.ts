@@ -177,6 +177,7 @@ function registerRoutes(): void {
   route('/cases', caseRoute('case.list.title', (m) => m.casesListView));
   route('/cases/new', caseRoute('intake.title', (m) => m.intakeView));
   route('/cases/break-glass', caseRoute('case.btg.title', (m) => m.breakGlassView));
+  route('/cases/duplicates', caseRoute('review.title', (m) => m.reviewView));
   route('/cases/:id', caseRoute('case.title', (m) => m.caseView));
   route('/cases/:id/:tab', caseRoute('case.title', (m) => m.caseView));
 

@@ -5,3 +5,4 @@ import './cases.css';
 export { casesListView } from './list';
 export { intakeView } from './intake';
 export { caseView, breakGlassView } from './view';
+export { reviewView } from './review';

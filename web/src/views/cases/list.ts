@@ -65,7 +65,7 @@ export function casesListView(ctx: RouteContext): HTMLElement {
     'section',
     { class: 'cases' },
     pageHeading('case.list.title'),
-    h('p', null, h('a', { href: '/cases/new', class: 'btn btn-primary', 'data-testid': 'new-intake' }, tr('intake.start'))),
+    h('p', null, h('a', { href: '/cases/new', class: 'btn btn-primary', 'data-testid': 'new-intake' }, tr('intake.start')), ' ', h('a', { href: '/cases/duplicates', class: 'btn', 'data-testid': 'review-link' }, tr('review.title'))),
   );
 
   const reference = new Field({ name: 'reference_code', label: 'case.field.reference', maxLength: 40, attrs: { dir: 'ltr', autocomplete: 'off', spellcheck: 'false' } });
