@@ -285,6 +285,27 @@ StatusOr<std::vector<BedMatch>> DirectoryService::FindBed(const access::RequestC
   return out;
 }
 
+namespace {
+
+// The HSDS document of `services`, their units read in the same transaction.
+StatusOr<Json> BuildHsds(storage::Tx& tx, const std::vector<Service>& services) {
+  std::vector<HsdsOrganization> orgs;
+  std::map<std::string, bool> seen;
+  for (const auto& s : services) {
+    if (seen[s.unit_id]) continue;
+    seen[s.unit_id] = true;
+    ASSIGN_OR_RETURN(auto unit, identity::LoadUnit(tx, s.unit_id));
+    if (!unit) return Internal("a service names a unit that does not exist");
+    orgs.push_back({unit->id, unit->name, unit->sector, unit->province_code, ""});
+  }
+  std::sort(orgs.begin(), orgs.end(), [](const auto& a, const auto& b) {
+    return a.name != b.name ? a.name < b.name : a.id < b.id;
+  });
+  return ToHsds(orgs, services);
+}
+
+}  // namespace
+
 StatusOr<Json> DirectoryService::ExportHsds(const access::RequestContext& ctx) {
   Json out;
   RETURN_IF_ERROR(audit::Guarded(
@@ -294,21 +315,27 @@ StatusOr<Json> DirectoryService::ExportHsds(const access::RequestContext& ctx) {
       },
       [&](storage::Tx& tx, const access::Decision&) -> Status {
         ASSIGN_OR_RETURN(auto services, QueryServices(tx, ServiceFilter{}));
-        std::vector<HsdsOrganization> orgs;
-        std::map<std::string, bool> seen;
-        for (const auto& s : services) {
-          if (seen[s.unit_id]) continue;
-          seen[s.unit_id] = true;
-          ASSIGN_OR_RETURN(auto unit, identity::LoadUnit(tx, s.unit_id));
-          if (!unit) return Internal("a service names a unit that does not exist");
-          orgs.push_back({unit->id, unit->name, unit->sector, unit->province_code, ""});
-        }
-        std::sort(orgs.begin(), orgs.end(), [](const auto& a, const auto& b) {
-          return a.name != b.name ? a.name < b.name : a.id < b.id;
-        });
-        out = ToHsds(orgs, services);
+        ASSIGN_OR_RETURN(out, BuildHsds(tx, services));
         return Status::Ok();
       }));
+  return out;
+}
+
+StatusOr<Json> DirectoryService::PublicHsds(ServiceFilter filter) {
+  filter.published_only = true;
+  filter.unit_id.reset();
+  ASSIGN_OR_RETURN(auto tx, deps_.store->Begin(storage::TxMode::kRead));
+  ASSIGN_OR_RETURN(auto services, QueryServices(*tx, filter));
+  for (auto& s : services) {
+    if (!s.shelter) continue;
+    // The safety of the women inside: no address, no position, no figures.
+    s.address.reset();
+    s.latitude.reset();
+    s.longitude.reset();
+    s.shelter.reset();
+  }
+  ASSIGN_OR_RETURN(Json out, BuildHsds(*tx, services));
+  RETURN_IF_ERROR(tx->Commit());
   return out;
 }
 

@@ -60,6 +60,9 @@ class DirectoryService {
 
   // The whole directory as HSDS 3.0 JSON (docs/directory.md).
   StatusOr<Json> ExportHsds(const access::RequestContext& ctx);
+  // Published services only, as HSDS 3.0, for anyone: what PublicList shows (no occupancy
+  // figures, no shelter address or position); no subject needed, not audited.
+  StatusOr<Json> PublicHsds(ServiceFilter filter);
   // Imports an HSDS 3.0 document in one transaction: organisations become units (created when
   // missing), services are created or updated by id. InvalidArgument naming the JSON path of the
   // first error; nothing is written unless everything is valid. Administrators only.

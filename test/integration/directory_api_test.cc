@@ -88,6 +88,20 @@ TEST_P(DirectoryApiTest, PublicDirectoryNeedsNoLoginAndShowsOnlyWhatIsPublished)
   EXPECT_EQ(FieldOf(bad), "service");
   EXPECT_EQ(FieldOf(anon.Get("/api/v1/public/directory?province_code=99.99")), "province_code");
   EXPECT_EQ(anon.Get("/api/v1/directory/services").status, 401);
+  // The same, as HSDS for other platforms: published only, no shelter address or figures.
+  auto hsds = anon.Get("/api/v1/public/directory/hsds?province_code=03.01");
+  ASSERT_EQ(hsds.status, 200) << hsds.body;
+  EXPECT_EQ(hsds.headers["cache-control"], "public, max-age=300");
+  size_t services = 0;
+  Json hsds_doc = hsds.json();
+  for (const auto& o : hsds_doc["organizations"]) {
+    services += o["services"].size();
+    for (const auto& s : o["services"]) EXPECT_TRUE(s["capacities"].empty()) << s["name"];
+  }
+  EXPECT_EQ(services, 6u);
+  EXPECT_EQ(hsds.body.find("Adresse confidentielle"), std::string::npos);
+  EXPECT_EQ(hsds.body.find("brouillon"), std::string::npos);
+  EXPECT_EQ(FieldOf(anon.Get("/api/v1/public/directory/hsds?sector=bakery")), "sector");
   auto vocab = anon.Get("/api/v1/reference/directory-vocabulary");
   ASSERT_EQ(vocab.status, 200);
   EXPECT_FALSE(vocab.json()["languages"].empty());

@@ -242,6 +242,16 @@ void RegisterDirectoryRoutes(Router& router, ApiDeps& deps) {
     r.SetHeader("Cache-Control", "public, max-age=60");
     return r;
   });
+  add("GET", "/api/v1/public/directory/hsds", "public", "the public directory as HSDS 3.0",
+      [&d](Request& req) {
+        auto f = DecodeFilter(req);
+        if (!f.ok()) return Err(f.status());
+        auto doc = d.directory->PublicHsds(*f);
+        if (!doc.ok()) return Err(doc.status());
+        Response r = Ok(*doc);
+        r.SetHeader("Cache-Control", "public, max-age=300");
+        return r;
+      });
   add("GET", "/api/v1/reference/directory-vocabulary", "public", "directory vocabularies",
       [](Request&) {
         auto list = [](const std::vector<std::string_view>& v) {
