@@ -171,4 +171,33 @@ describe('case file', () => {
     });
     await page.close();
   });
+
+  test('self-report on a small phone, without an account, then its status with the code', async () => {
+    const page = await browser.context.newPage();
+    await page.setViewportSize({ width: 360, height: 740 });
+    await withScreenshot(page, 'cases-self-report', async () => {
+      await page.goto(`${BASE}/report`);
+      const form = page.getByTestId('report-form');
+      await form.waitFor();
+      assert.equal(await page.locator('button, a[href]').first().getAttribute('data-testid'), 'quick-exit');
+      await page.locator('#filled_by-ngo').check();
+      await page.locator('#form-psychological').check();
+      await page.locator('[name="incident.date"]').fill(isoDay(3));
+      const fes = await page.locator('[name="incident.province_code"] option', { hasText: 'فاس' }).first().getAttribute('value');
+      await page.selectOption('[name="incident.province_code"]', fes);
+      await form.locator('button[type="submit"]').click();
+      const followup = (await page.getByTestId('report-followup').innerText()).trim();
+      assert.match((await page.getByTestId('report-reference').innerText()).trim(), /^TMK-/);
+      // Nothing horizontal to scroll on a small phone.
+      assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1));
+      await page.goto(`${BASE}/status`);
+      await page.locator('[name="code"]').fill(followup);
+      await page.getByTestId('status-form').locator('button[type="submit"]').click();
+      const result = page.locator('[data-testid="status-result"] [data-status]');
+      await result.waitFor();
+      assert.equal(await result.getAttribute('data-status'), 'received');
+      assert.equal(await page.evaluate(() => localStorage.length + sessionStorage.length), 0);
+    });
+    await page.close();
+  });
 });

@@ -204,6 +204,7 @@ export function showPublic(content: Node, title: Live): void {
         { class: 'public-footer' },
         h('p', null, tr('public.footer.privacy')),
         h('p', null, h('a', { href: '/where-to-go' }, tr('public.footer.where'))),
+        h('p', null, h('a', { href: '/report' }, tr('public.footer.report'))),
         h('p', null, h('a', { href: '/status' }, tr('public.footer.status'))),
         h('p', null, h('a', { href: '/signin' }, tr('public.footer.staff'))),
       ),

@@ -17,11 +17,12 @@ import { unitFormView, unitsListView } from './views/admin/units';
 import { userFormView, usersListView } from './views/admin/users';
 import { auditView } from './views/admin/audit';
 import { statusView } from './views/public/status';
+import { reportView } from './views/public/report';
 import { CASE_SECTORS } from './views/cases/sectors';
 import { whereToGoView } from './views/directory/public';
 
 export function isPublicPath(path: string): boolean {
-  return path === '/help' || path.startsWith('/help/') || path === '/status' || path === '/where-to-go';
+  return path === '/help' || path.startsWith('/help/') || path === '/status' || path === '/where-to-go' || path === '/report';
 }
 
 /** Only same-site paths are followed after sign-in. */
@@ -121,6 +122,7 @@ function notFoundView(): HTMLElement {
 function registerRoutes(): void {
   route('/help', () => showPublic(helpView(), tr('public.help.title')));
   route('/status', () => showPublic(statusView(), tr('public.status.title')));
+  route('/report', () => showPublic(reportView(), tr('public.report.title')));
   route('/where-to-go', () => showPublic(whereToGoView(), tr('public.where.title')));
 
   route('/signin', async (ctx) => {
