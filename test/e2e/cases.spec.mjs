@@ -172,6 +172,40 @@ describe('case file', () => {
     await page.close();
   });
 
+  test('the intake warns that she may already have a case, and attaches to it with her code', async () => {
+    const own = await launch(); // a browser of its own: signed in afresh
+    const page = await own.context.newPage();
+    await withScreenshot(page, 'cases-duplicate', async () => {
+      await signIn(page, staff);
+      // An existing case of hers: open it, read her reference code and (audited) identity.
+      await page.goto(`${BASE}/cases?status=open`);
+      await page.getByTestId('cases-table').waitFor();
+      await page.locator('[data-testid="cases-table"] tbody tr a').first().click();
+      await page.getByTestId('case-core').waitFor();
+      const reference = (await page.getByTestId('case-reference').innerText()).trim();
+      await page.getByTestId('show-identity').click();
+      const name = (await page.locator('[data-testid="identity"] dd ul li').first().innerText()).trim();
+
+      await page.goto(`${BASE}/cases/new`);
+      await page.getByTestId('intake-form').waitFor();
+      await page.selectOption('[name="intake.channel"]', 'in_person');
+      await page.getByTestId('intake-next').click();
+      await page.locator('[name="survivor.names[0]"]').fill(name);
+      const card = page.getByTestId('duplicate-candidate').filter({ hasText: reference });
+      await card.waitFor();
+      assert.ok((await card.innerText()).includes(tr('ar', 'dup.field.family_name')));
+      await card.getByTestId('duplicate-attach').click();
+      const attach = card.getByTestId('attach-form');
+      await attach.locator('[name="reference_code"]').fill(reference.toLowerCase().replace(/-/g, ' '));
+      await attach.locator('button[type="submit"]').click();
+      await page.waitForURL(/\/cases\/[^/]+$/);
+      await page.getByTestId('case-core').waitFor();
+      assert.equal((await page.getByTestId('case-reference').innerText()).trim(), reference);
+      assert.ok((await page.locator('main').innerText()).includes(tr('ar', 'dup.attached')));
+    });
+    await own.close();
+  });
+
   test('self-report on a small phone, without an account, then its status with the code', async () => {
     const page = await browser.context.newPage();
     await page.setViewportSize({ width: 360, height: 740 });
