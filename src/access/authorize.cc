@@ -424,6 +424,15 @@ Decision CaseHeadOnly(const Subject& s, const Resource& r) {
       "manage exclusions (unit heads)");
 }
 
+// Merging two cases of one woman (and undoing it) joins two files: for those who lead a unit's
+// casework, never through break-the-glass.
+Decision CaseMerge(const Subject& s, const Resource& r) {
+  return CaseAccess(
+      s, r, Reach::kSubstance, false,
+      [](const Membership& m) { return m.role == "unit_head" || m.role == "prosecutor"; },
+      "merge cases (unit heads and prosecutors)");
+}
+
 Decision BreakGlass(const Subject& s, const Resource& r) {
   if (Excluded(s, r)) return Deny(kExcludedReason);
   Resource with = r;
@@ -544,6 +553,10 @@ const std::vector<Entry>& Table() {
       {{"case.duplicate.decide",
         "the opening unit or units with consent beyond coordination, on both cases"},
        CaseWrite},
+      {{"case.merge",
+        "unit heads and prosecutors of units that reach both cases (opening unit or consent beyond "
+        "coordination)"},
+       CaseMerge},
       {{"case.duplicate.review",
         "case staff of the unit; only pairs whose two cases they may read are listed"},
        CaseCreate},

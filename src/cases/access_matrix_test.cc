@@ -167,10 +167,10 @@ struct Probe {
 
 std::vector<Probe> Probes() {
   std::vector<Probe> v;
-  for (const char* a :
-       {"case.read_core", "case.read", "case.read_identity", "case.update", "case.risk.assess",
-        "case.child_report", "case.followup_code", "case.access_log", "consent.revoke",
-        "case.exclusion", "case.break_glass", "case.intake", "case.duplicate.decide"}) {
+  for (const char* a : {"case.read_core", "case.read", "case.read_identity", "case.update",
+                        "case.risk.assess", "case.child_report", "case.followup_code",
+                        "case.access_log", "consent.revoke", "case.exclusion", "case.break_glass",
+                        "case.intake", "case.duplicate.decide", "case.merge"}) {
     v.push_back({a, ""});
   }
   v.push_back({"consent.record", "consent"});
@@ -208,6 +208,7 @@ bool Expected(const std::string& s, const std::string& r, Rel rel, const Probe& 
     return substance;
   }
   if (a == "case.exclusion") return substance && r == "unit_head";
+  if (a == "case.merge") return substance && (r == "unit_head" || r == "prosecutor");
   if (a == "case.break_glass") {
     bool same_region = rel != Rel::kOtherRegionConsent && rel != Rel::kOtherRegionNone &&
                        rel != Rel::kBreakGlassElsewhere;

@@ -109,11 +109,16 @@ StatusOr<std::vector<TimelineEntry>> CaseService::Timeline(const access::Request
           seen[visibility] = ok;
           return ok;
         };
-        ASSIGN_OR_RETURN(auto rows,
-                         tx.Query("SELECT id, seq, occurred_at, unit_id, kind, topic, from_value, "
-                                  "to_value, ref_id, visibility, detail_visibility, "
-                                  "detail_sealed FROM case_events WHERE case_id = ? ORDER BY seq",
-                                  {case_id}));
+        // Her own steps, then those of cases merged into hers (each in its own order), seen
+        // through this case's rules.
+        ASSIGN_OR_RETURN(
+            auto rows,
+            tx.Query("SELECT id, seq, occurred_at, unit_id, kind, topic, from_value, to_value, "
+                     "ref_id, visibility, detail_visibility, detail_sealed FROM case_events "
+                     "WHERE case_id = ? OR case_id IN (SELECT id FROM cases WHERE "
+                     "merged_into_case_id = ?) ORDER BY CASE WHEN case_id = ? THEN 0 ELSE 1 END, "
+                     "case_id, seq",
+                     {case_id, case_id, case_id}));
         Units units;
         for (const auto& e : rows) {
           if (!visible(e.Text(9))) continue;

@@ -199,7 +199,8 @@ StatusOr<CaseCore> MakeCore(storage::Tx& tx, Units& units, const CaseRow& c, Mic
   core.id = c.id;
   core.reference_code = c.reference_code;
   core.kind = c.kind;
-  core.status = c.status;
+  core.status = c.merged_into_case_id ? "merged" : c.status;
+  core.merged_into_case_id = c.merged_into_case_id;
   const std::string track(ServiceTrack(c.kind));
   core.service = {track, c.service_status, std::string(NextStep(track, c.service_status))};
   core.justice = {"justice", c.justice_status, std::string(NextStep("justice", c.justice_status))};

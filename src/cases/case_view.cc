@@ -174,6 +174,15 @@ StatusOr<CaseView> BuildView(storage::Tx& tx, const Deps& deps, Units& units,
   return v;
 }
 
+namespace {
+
+bool IsRead(std::string_view action) {
+  return action.rfind("case.read", 0) == 0 || action == "document.read" ||
+         action == "case.access_log";
+}
+
+}  // namespace
+
 Status OnCase(const Deps& deps, const access::RequestContext& ctx,
               const std::optional<std::string>& unit_id, const std::string& unit_field,
               std::string_view action, const std::string& case_id, const std::string& subtype,
@@ -190,6 +199,11 @@ Status OnCase(const Deps& deps, const access::RequestContext& ctx,
         return resource;
       },
       [&](storage::Tx& tx, const access::Decision& d) -> Status {
+        // A case merged into another is read there; it takes no more writes until unmerged.
+        if (row.merged_into_case_id && !IsRead(action)) {
+          return FailedPrecondition("this case was merged into case " + *row.merged_into_case_id +
+                                    "; work on that case");
+        }
         CaseCall call{tx,           row,
                       resource,     acting.subject(),
                       acting.ctx(), {acting.subject().user_id, d.unit_id},

@@ -11,6 +11,8 @@
 #include "cases/case_service.h"
 #include "cases/codes.h"
 #include "cases/document_service.h"
+#include "cases/duplicate_service.h"
+#include "cases/duplicates.h"
 #include "cases/media.h"
 #include "cases/sharing_service.h"
 #include "common/ids.h"
@@ -873,6 +875,68 @@ TEST_F(CasesTest, PlantedValuesAreSealedAtRestAndSurviveRotation) {
   EXPECT_EQ(cases_->GetIdentity(officer_, id)->names[0], "Rkia Plantedsurname");
   EXPECT_EQ(cases_->SearchByName(officer_, "Rkia", 5)->items.size(), 1u)
       << "the name index key survives rotation";
+}
+
+// The duplicate index follows committed writes only (creates, edits, merges, unmerges), stays
+// internally consistent, and a rebuild from the database gives the same index.
+TEST_F(CasesTest, DuplicateIndexFollowsCommittedWritesAndStaysConsistent) {
+  MatchingDuplicateFinder finder(store_.get(), keyring_.get());
+  ASSERT_TRUE(finder.Rebuild().ok());
+  Deps deps{store_.get(), keyring_.get(), &clock_, &finder, Options{}};
+  CaseService cases(deps);
+  DuplicateService duplicates(deps);
+  auto consistent = [&] { return finder.index().CheckConsistency(); };
+
+  auto first = cases.Create(officer_, Basic(police_, "FATIMA ZAHRA ALAOUI"));
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(finder.index().size(), 1u);
+  auto second = cases.Create(officer_, Basic(police_, "فاطمة الزهراء العلوي"));
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  ASSERT_EQ(second->possible_duplicates.size(), 1u);
+  EXPECT_EQ(second->possible_duplicates[0].case_ref.id, first->view.core.id);
+  auto other = cases.Create(officer_, Basic(police_, "Khadija Bennani"));
+  ASSERT_TRUE(other.ok());
+  EXPECT_EQ(finder.index().size(), 3u);
+  EXPECT_TRUE(consistent().ok()) << consistent().ToString();
+
+  // A write that is rolled back is never indexed.
+  NewCaseInput bad = Basic(police_, "Naima Rolled Back");
+  bad.consents.push_back({"0000000000000000000000000z", {"coordination"}});
+  EXPECT_FALSE(cases.Create(officer_, bad).ok());
+  EXPECT_EQ(finder.index().size(), 3u);
+
+  // An edit replaces her record.
+  SurvivorInput edited = Basic(police_, "Khadija Bennani").survivor;
+  edited.phones = {"0700000001"};
+  ASSERT_TRUE(cases.UpdateSurvivor(officer_, other->view.core.id, edited, std::nullopt).ok());
+  EXPECT_EQ(finder.index().size(), 3u);
+  EXPECT_TRUE(consistent().ok()) << consistent().ToString();
+
+  // A merge takes the absorbed case out; the unmerge brings it back.
+  MergeInput merge{first->view.core.id, "Same woman, two channels.", std::nullopt};
+  auto merged = duplicates.Merge(police_head_, second->view.core.id, merge);
+  ASSERT_TRUE(merged.ok()) << merged.status().ToString();
+  EXPECT_EQ(finder.index().size(), 2u);
+  EXPECT_TRUE(consistent().ok()) << consistent().ToString();
+  {
+    MatchingDuplicateFinder rebuilt(store_.get(), keyring_.get());
+    ASSERT_TRUE(rebuilt.Rebuild().ok());
+    EXPECT_EQ(rebuilt.index().size(), 2u);
+  }
+  UnmergeInput unmerge{merged->id, "Two sisters after all.", std::nullopt};
+  ASSERT_TRUE(duplicates.Unmerge(police_head_, second->view.core.id, unmerge).ok());
+  EXPECT_EQ(finder.index().size(), 3u);
+  EXPECT_TRUE(consistent().ok()) << consistent().ToString();
+  EXPECT_EQ(finder.pending_refreshes(), 0u);
+
+  // "Different" is remembered by the index and by a rebuild.
+  DuplicateDecisionInput different{first->view.core.id, second->view.core.id, "different",
+                                   "Namesakes.", std::nullopt};
+  ASSERT_TRUE(duplicates.Decide(officer_, different).ok());
+  MatchingDuplicateFinder rebuilt(store_.get(), keyring_.get());
+  ASSERT_TRUE(rebuilt.Rebuild().ok());
+  EXPECT_EQ(rebuilt.index().size(), 3u);
+  EXPECT_TRUE(rebuilt.index().AreMarkedDifferent(first->view.core.id, second->view.core.id));
 }
 
 }  // namespace

@@ -364,4 +364,242 @@ StatusOr<std::vector<DuplicateReviewItem>> DuplicateService::Review(
   return out;
 }
 
+namespace {
+
+// The tables whose rows belong to a case and move with a merge, with their key column.
+const std::vector<std::pair<std::string, std::string>>& MovedTables() {
+  static const std::vector<std::pair<std::string, std::string>> kTables = {
+      {"intakes", "id"},          {"incidents", "id"},         {"perpetrators", "id"},
+      {"risk_assessments", "id"}, {"consents", "id"},          {"case_notes", "id"},
+      {"documents", "id"},        {"followup_codes", "digest"}};
+  return kTables;
+}
+
+// Exclusions are copied to the surviving case, never moved (the absorbed case stays protected).
+const char kCopiedExclusion[] = "case_exclusions:copied";
+
+// A case's forms of violence are those of its incidents (kept in step when incidents move).
+Status RecomputeForms(storage::Tx& tx, const std::string& case_id) {
+  ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT forms FROM incidents WHERE case_id = ?", {case_id}));
+  std::set<std::string> forms;
+  for (const auto& r : rows) {
+    for (auto& f : internal::SplitList(r.Text(0))) forms.insert(std::move(f));
+  }
+  return tx
+      .Exec("UPDATE cases SET violence_forms = ? WHERE id = ?",
+            {internal::JoinList({forms.begin(), forms.end()}), case_id})
+      .status();
+}
+
+Status MergeEvents(storage::Tx& tx, const crypto::Keyring& k, const std::string& kind,
+                   const std::string& surviving, const std::string& absorbed,
+                   const std::string& reason, const std::string& user, const std::string& unit,
+                   Micros now) {
+  for (const auto& [self, other] :
+       {std::pair(surviving, absorbed), std::pair(absorbed, surviving)}) {
+    RETURN_IF_ERROR(internal::TouchCase(tx, self, now));
+    internal::Event e;
+    e.kind = kind;
+    e.ref_id = other;
+    e.visibility = "summary";
+    e.detail_visibility = "summary";
+    e.detail = reason;
+    RETURN_IF_ERROR(internal::AppendEvent(tx, k, self, now, user, unit, e));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+StatusOr<MergeView> DuplicateService::Merge(const access::RequestContext& ctx,
+                                            const std::string& surviving_case_id,
+                                            const MergeInput& in) {
+  if (ctx.subject == nullptr) return Unauthenticated("sign in first");
+  RETURN_IF_ERROR(ValidateNote(in.reason, "reason", 3, 1000));
+  if (!LooksLikeId(surviving_case_id)) return NotFound("no such case");
+  if (!LooksLikeId(in.absorbed_case_id)) {
+    return InvalidArgument("is not a case id", "absorbed_case_id");
+  }
+  if (in.absorbed_case_id == surviving_case_id) {
+    return InvalidArgument("must be another case", "absorbed_case_id");
+  }
+  internal::Acting acting;
+  RETURN_IF_ERROR(acting.Init(ctx, *deps_.clock, in.acting_unit_id, "acting_unit_id"));
+  const access::Subject& subject = acting.subject();
+  const std::string& s = surviving_case_id;
+  const std::string& a = in.absorbed_case_id;
+  std::map<std::string, CaseRow> rows;
+  std::map<std::string, access::Resource> resources;
+  MergeView out;
+  Status st = audit::Guarded(
+      *deps_.store, *deps_.clock, acting.ctx(), {"case.merge"},
+      [&](storage::Tx& tx) -> StatusOr<access::Resource> {
+        ASSIGN_OR_RETURN(rows, internal::LoadCases(tx, {s, a}));
+        if (rows.count(s) == 0) return NotFound("no such case");
+        if (rows.count(a) == 0) return NotFound("no such case");
+        ASSIGN_OR_RETURN(resources, internal::CaseResources(tx, rows, subject, acting.now()));
+        if (!access::Authorize(subject, "case.merge", resources[a]).allowed) return resources[a];
+        return resources[s];
+      },
+      [&](storage::Tx& tx, const access::Decision& d) -> Status {
+        const CaseRow& sc = rows.at(s);
+        const CaseRow& ac = rows.at(a);
+        if (sc.merged_into_case_id || ac.merged_into_case_id) {
+          return FailedPrecondition("one of these cases is already merged into another");
+        }
+        if (sc.kind != ac.kind) return FailedPrecondition("an adult's and a child's case differ");
+        ASSIGN_OR_RETURN(auto into, tx.QueryOne("SELECT COUNT(*) FROM cases WHERE "
+                                                "merged_into_case_id = ?",
+                                                {a}));
+        if (into && into->Int(0) > 0) {
+          return FailedPrecondition(
+              "other cases are merged into the absorbed case; unmerge them "
+              "first");
+        }
+        const auto ordered = Ordered(s, a);
+        ASSIGN_OR_RETURN(auto pair, tx.QueryOne("SELECT status FROM duplicate_pairs WHERE case_a "
+                                                "= ? AND case_b = ?",
+                                                {ordered.first, ordered.second}));
+        out.id = NewId();
+        ASSIGN_OR_RETURN(auto reason, internal::Seal(*deps_.keyring, "case_merges", "reason_sealed",
+                                                     out.id, in.reason));
+        RETURN_IF_ERROR(tx.Exec("INSERT INTO case_merges (id, surviving_case_id, "
+                                "absorbed_case_id, absorbed_status, pair_status, merged_at, "
+                                "merged_by_user_id, merged_by_unit_id, reason_sealed) VALUES "
+                                "(?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                {out.id, s, a, ac.status,
+                                 pair ? storage::Value(pair->Text(0)) : storage::Null(),
+                                 acting.now(), subject.user_id, d.unit_id, reason})
+                            .status());
+        for (const auto& [table, key] : MovedTables()) {
+          std::string list =
+              "INSERT INTO case_merge_moves (merge_id, table_name, row_id) SELECT ?, ?, ";
+          list.append(key).append(" FROM ").append(table).append(" WHERE case_id = ?");
+          RETURN_IF_ERROR(tx.Exec(list, {out.id, table, a}).status());
+          RETURN_IF_ERROR(
+              tx.Exec("UPDATE " + table + " SET case_id = ? WHERE case_id = ?", {s, a}).status());
+        }
+        RETURN_IF_ERROR(tx.Exec("INSERT INTO case_merge_moves (merge_id, table_name, row_id) "
+                                "SELECT ?, ?, user_id FROM case_exclusions WHERE case_id = ? AND "
+                                "user_id NOT IN (SELECT user_id FROM case_exclusions WHERE "
+                                "case_id = ?)",
+                                {out.id, std::string(kCopiedExclusion), a, s})
+                            .status());
+        RETURN_IF_ERROR(tx.Exec("INSERT INTO case_exclusions (case_id, user_id, reason, "
+                                "created_by_user_id, created_at) SELECT ?, user_id, reason, "
+                                "created_by_user_id, created_at FROM case_exclusions WHERE "
+                                "case_id = ? AND user_id NOT IN (SELECT user_id FROM "
+                                "case_exclusions WHERE case_id = ?)",
+                                {s, a, s})
+                            .status());
+        RETURN_IF_ERROR(
+            tx.Exec("UPDATE cases SET merged_into_case_id = ? WHERE id = ?", {s, a}).status());
+        RETURN_IF_ERROR(RecomputeForms(tx, s));
+        RETURN_IF_ERROR(RecomputeForms(tx, a));
+        if (pair) {
+          RETURN_IF_ERROR(tx.Exec("UPDATE duplicate_pairs SET status = 'merged' WHERE case_a = ? "
+                                  "AND case_b = ?",
+                                  {ordered.first, ordered.second})
+                              .status());
+        }
+        out.surviving_case_id = s;
+        out.absorbed_case_id = a;
+        out.merged_at = acting.now();
+        return MergeEvents(tx, *deps_.keyring, "case_merged", s, a, in.reason, subject.user_id,
+                           d.unit_id, acting.now());
+      });
+  for (const auto& id : {s, a}) {
+    auto it = resources.find(id);
+    if (it != resources.end()) st = internal::HideFromExcluded(st, it->second, subject);
+  }
+  RETURN_IF_ERROR(st);
+  if (deps_.duplicates != nullptr) {
+    deps_.duplicates->Refresh(a);
+    deps_.duplicates->Refresh(s);
+  }
+  return out;
+}
+
+StatusOr<MergeView> DuplicateService::Unmerge(const access::RequestContext& ctx,
+                                              const std::string& surviving_case_id,
+                                              const UnmergeInput& in) {
+  if (ctx.subject == nullptr) return Unauthenticated("sign in first");
+  RETURN_IF_ERROR(ValidateNote(in.reason, "reason", 3, 1000));
+  if (!LooksLikeId(surviving_case_id)) return NotFound("no such case");
+  if (!LooksLikeId(in.merge_id)) return NotFound("no such merge");
+  internal::Acting acting;
+  RETURN_IF_ERROR(acting.Init(ctx, *deps_.clock, in.acting_unit_id, "acting_unit_id"));
+  const access::Subject& subject = acting.subject();
+  const std::string& s = surviving_case_id;
+  access::Resource resource;
+  MergeView out;
+  Status st = audit::Guarded(
+      *deps_.store, *deps_.clock, acting.ctx(), {"case.merge"},
+      [&](storage::Tx& tx) -> StatusOr<access::Resource> {
+        // The surviving case holds everything the merge moved: its rules decide.
+        ASSIGN_OR_RETURN(CaseRow row, internal::MustLoadCase(tx, s));
+        ASSIGN_OR_RETURN(resource, internal::CaseResource(tx, row, subject, acting.now()));
+        return resource;
+      },
+      [&](storage::Tx& tx, const access::Decision& d) -> Status {
+        ASSIGN_OR_RETURN(auto m, tx.QueryOne("SELECT absorbed_case_id, pair_status, merged_at "
+                                             "FROM case_merges WHERE id = ? AND "
+                                             "surviving_case_id = ? AND unmerged_at IS NULL",
+                                             {in.merge_id, s}));
+        if (!m) return NotFound("no such merge");
+        const std::string a = m->Text(0);
+        ASSIGN_OR_RETURN(auto moves, tx.Query("SELECT table_name, row_id FROM case_merge_moves "
+                                              "WHERE merge_id = ?",
+                                              {in.merge_id}));
+        for (const auto& mv : moves) {
+          const std::string table = mv.Text(0);
+          if (table == kCopiedExclusion) {
+            RETURN_IF_ERROR(tx.Exec("DELETE FROM case_exclusions WHERE case_id = ? AND "
+                                    "user_id = ?",
+                                    {s, mv.Text(1)})
+                                .status());
+            continue;
+          }
+          const auto& tables = MovedTables();
+          auto t = std::find_if(tables.begin(), tables.end(),
+                                [&](const auto& e) { return e.first == table; });
+          if (t == tables.end()) return Internal("a merge moved rows of an unknown table");
+          RETURN_IF_ERROR(tx.Exec("UPDATE " + t->first + " SET case_id = ? WHERE " + t->second +
+                                      " = ? AND case_id = ?",
+                                  {a, mv.Text(1), s})
+                              .status());
+        }
+        RETURN_IF_ERROR(
+            tx.Exec("UPDATE cases SET merged_into_case_id = NULL WHERE id = ?", {a}).status());
+        RETURN_IF_ERROR(RecomputeForms(tx, s));
+        RETURN_IF_ERROR(RecomputeForms(tx, a));
+        const auto ordered = Ordered(s, a);
+        RETURN_IF_ERROR(tx.Exec("UPDATE duplicate_pairs SET status = ? WHERE case_a = ? AND "
+                                "case_b = ? AND status = 'merged'",
+                                {m->IsNull(1) ? std::string("pending") : m->Text(1), ordered.first,
+                                 ordered.second})
+                            .status());
+        ASSIGN_OR_RETURN(auto reason,
+                         internal::Seal(*deps_.keyring, "case_merges", "unmerge_reason_sealed",
+                                        in.merge_id, in.reason));
+        RETURN_IF_ERROR(tx.Exec("UPDATE case_merges SET unmerged_at = ?, unmerged_by_user_id = ?, "
+                                "unmerged_by_unit_id = ?, unmerge_reason_sealed = ? WHERE id = ?",
+                                {acting.now(), subject.user_id, d.unit_id, reason, in.merge_id})
+                            .status());
+        out.id = in.merge_id;
+        out.surviving_case_id = s;
+        out.absorbed_case_id = a;
+        out.merged_at = m->Int(2);
+        out.unmerged_at = acting.now();
+        return MergeEvents(tx, *deps_.keyring, "case_unmerged", s, a, in.reason, subject.user_id,
+                           d.unit_id, acting.now());
+      });
+  RETURN_IF_ERROR(internal::HideFromExcluded(st, resource, subject));
+  if (deps_.duplicates != nullptr) {
+    deps_.duplicates->Refresh(out.absorbed_case_id);
+    deps_.duplicates->Refresh(s);
+  }
+  return out;
+}
+
 }  // namespace tamkine::cases

@@ -42,6 +42,22 @@ class DuplicateService {
   StatusOr<std::vector<DuplicateReviewItem>> Review(const access::RequestContext& ctx,
                                                     const std::string& unit_id);
 
+  // Merges `in.absorbed_case_id` into `surviving_case_id` (unit heads and prosecutors allowed to
+  // update both). Nothing is deleted: the absorbed case points to the surviving one and its
+  // intakes, incidents, perpetrators, risk assessments, consents, notes, documents and follow-up
+  // codes are moved under it (each move listed for the unmerge); its exclusions are copied, so
+  // whoever was excluded from either case is excluded from the merged one; its timeline shows
+  // under the surviving case. FailedPrecondition when either case is already merged, has cases
+  // merged into it (absorbed side), or the kinds differ.
+  StatusOr<MergeView> Merge(const access::RequestContext& ctx, const std::string& surviving_case_id,
+                            const MergeInput& in);
+
+  // Undoes a merge into `surviving_case_id`: exactly the rows the merge moved go back, the copied
+  // exclusions are removed, the absorbed case stands again. NotFound for an unknown merge or one
+  // already undone.
+  StatusOr<MergeView> Unmerge(const access::RequestContext& ctx,
+                              const std::string& surviving_case_id, const UnmergeInput& in);
+
  private:
   Deps deps_;
 };

@@ -187,8 +187,9 @@ struct CaseCore {
   std::string id;
   std::string reference_code;
   std::string kind;
-  std::string status;  // open | closed
-  TrackView service;   // care (adults) or child (children)
+  std::string status;  // open | closed | merged
+  std::optional<std::string> merged_into_case_id;  // merged: the case that holds her file now
+  TrackView service;                               // care (adults) or child (children)
   TrackView justice;
   UnitRef holder;
   UnitRef opened_by;

@@ -13,6 +13,7 @@ namespace tamkine::testing {
 namespace {
 
 constexpr char kAdminTotp[] = "TAMKINEADMINDEMOTOTPSECRET234567";
+constexpr char kHeadTotp[] = "TAMKINEPOLICEHEADDEMOSECRET23456";
 constexpr char kDemoPassword[] = "Tamkine-Demo-2026";
 
 class DuplicatesApiTest : public ::testing::TestWithParam<std::string> {
@@ -279,6 +280,79 @@ TEST_P(DuplicatesApiTest, DifferentIsRememberedAndThePairLeavesTheReviewQueue) {
       "POST", "/api/v1/duplicates/decisions",
       {{"case_a", a}, {"case_b", b}, {"decision", "same"}, {"reason", "I think so."}});
   EXPECT_EQ(shelter_decides.status, 403) << shelter_decides.body;
+}
+
+TEST_P(DuplicatesApiTest, MergeKeepsEveryRecordAndUnmergeRestoresBoth) {
+  Json online = Open(*prosecutor_, "prosecution", "online_self_report",
+                     Survivor("FATIMA ZAHRA ALAOUI", "0612345678"));
+  const std::string a = online["case"]["id"];
+  const Json typed = Survivor("فاطمة الزهراء العلوي", "06 12 34 56 78");
+  Json in_person = Open(*officer_, "police", "in_person", typed);
+  const std::string b = in_person["case"]["id"];
+  auto before_a = officer_->Get("/api/v1/cases/" + a).json();
+  auto before_b = officer_->Get("/api/v1/cases/" + b).json();
+
+  // Merging is for unit heads and prosecutors.
+  Json merge = {{"absorbed_case_id", a},
+                {"reason", "Same woman: online complaint, then in person."}};
+  auto refused = officer_->Send("POST", "/api/v1/cases/" + b + "/merge", merge);
+  EXPECT_EQ(refused.status, 403) << refused.body;
+  auto head = Login("police.head", kHeadTotp);
+  auto merged = head->Send("POST", "/api/v1/cases/" + b + "/merge", merge);
+  ASSERT_EQ(merged.status, 201) << merged.body;
+  const std::string merge_id = merged.json()["id"];
+  // Her consents moved with her records: the police now reach her file through the surviving
+  // case only; merging again is refused.
+  EXPECT_NE(head->Send("POST", "/api/v1/cases/" + b + "/merge", merge).status, 201);
+
+  // The absorbed case is kept (its opening unit still reads it), pointing to hers; its records
+  // show under the surviving case.
+  auto absorbed = prosecutor_->Get("/api/v1/cases/" + a);
+  ASSERT_EQ(absorbed.status, 200) << absorbed.body;
+  EXPECT_EQ(absorbed.json()["status"], "merged");
+  EXPECT_EQ(absorbed.json()["merged_into_case_id"], b);
+  auto surviving = officer_->Get("/api/v1/cases/" + b).json();
+  EXPECT_EQ(surviving["summary"]["intakes"].size(), 2u);
+  EXPECT_EQ(surviving["summary"]["incidents"].size(), 2u);
+  const Json timeline = officer_->Get("/api/v1/cases/" + b + "/timeline").json()["items"];
+  int opened = 0, merged_events = 0;
+  for (const auto& e : timeline) {
+    opened += e["kind"] == "case_opened" ? 1 : 0;
+    merged_events += e["kind"] == "case_merged" ? 1 : 0;
+  }
+  EXPECT_EQ(opened, 2);
+  EXPECT_EQ(merged_events, 2);  // hers and the absorbed case's
+  // No more work on the absorbed case; the check proposes only the surviving one.
+  auto moved = prosecutor_->Send("POST", "/api/v1/cases/" + a + "/transitions",
+                                 {{"track", "care"}, {"to", "orientation"}});
+  EXPECT_EQ(moved.status, 409) << moved.body;
+  const Json after = Check(*officer_, "police", typed).json()["candidates"];
+  EXPECT_EQ(Find(after, a), nullptr);
+  EXPECT_NE(Find(after, b), nullptr);
+
+  // Unmerge restores both exactly.
+  auto unknown = head->Send("POST", "/api/v1/cases/" + b + "/unmerge",
+                            {{"merge_id", "0000000000000000000000000z"}, {"reason", "Undo it."}});
+  EXPECT_EQ(unknown.status, 404);
+  auto undone = head->Send("POST", "/api/v1/cases/" + b + "/unmerge",
+                           {{"merge_id", merge_id}, {"reason", "Two sisters after all."}});
+  ASSERT_EQ(undone.status, 200) << undone.body;
+  EXPECT_FALSE(undone.json()["unmerged_at"].is_null());
+  auto after_a = officer_->Get("/api/v1/cases/" + a).json();
+  auto after_b = officer_->Get("/api/v1/cases/" + b).json();
+  for (const char* part : {"status", "merged_into_case_id", "tracks", "holder", "opened_by"}) {
+    EXPECT_EQ(after_a[part], before_a[part]) << part;
+    EXPECT_EQ(after_b[part], before_b[part]) << part;
+  }
+  EXPECT_EQ(after_a["summary"]["intakes"], before_a["summary"]["intakes"]);
+  EXPECT_EQ(after_b["summary"]["intakes"], before_b["summary"]["intakes"]);
+  EXPECT_EQ(after_a["summary"]["incidents"], before_a["summary"]["incidents"]);
+  EXPECT_EQ(after_a["summary"]["violence_forms"], before_a["summary"]["violence_forms"]);
+  EXPECT_NE(Find(Check(*officer_, "police", typed).json()["candidates"], a), nullptr);
+  EXPECT_EQ(head->Send("POST", "/api/v1/cases/" + b + "/unmerge",
+                       {{"merge_id", merge_id}, {"reason", "Again."}})
+                .status,
+            404);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, DuplicatesApiTest, ::testing::ValuesIn(Backends()),

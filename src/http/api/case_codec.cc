@@ -354,6 +354,7 @@ Json EncodeCaseCore(const cases::CaseCore& c) {
           {"reference_code", c.reference_code},
           {"kind", c.kind},
           {"status", c.status},
+          {"merged_into_case_id", Opt(c.merged_into_case_id)},
           {"tracks", {{"service", Track(c.service)}, {"justice", Track(c.justice)}}},
           {"holder", EncodeUnitRef(c.holder)},
           {"opened_by", EncodeUnitRef(c.opened_by)},

@@ -16,6 +16,27 @@ Json EncodePair(const cases::DuplicatePairView& p) {
           {"decided_at", p.decided_at ? Json(FormatIsoTimeSeconds(*p.decided_at)) : Json(nullptr)}};
 }
 
+Json EncodeMerge(const cases::MergeView& m) {
+  return {
+      {"id", m.id},
+      {"surviving_case_id", m.surviving_case_id},
+      {"absorbed_case_id", m.absorbed_case_id},
+      {"merged_at", FormatIsoTimeSeconds(m.merged_at)},
+      {"unmerged_at", m.unmerged_at ? Json(FormatIsoTimeSeconds(*m.unmerged_at)) : Json(nullptr)}};
+}
+
+// {<id_field>, reason, acting_unit_id?}: the body of a merge and of an unmerge.
+Status ReadMergeBody(const Request& req, const char* id_field, std::string* id, std::string* reason,
+                     std::optional<std::string>* acting) {
+  ASSIGN_OR_RETURN(Json body, Body(req));
+  ObjectReader r(body);
+  RETURN_IF_ERROR(r.Check());
+  RETURN_IF_ERROR(r.String(id_field, id, 1, 64));
+  RETURN_IF_ERROR(r.String("reason", reason, 1, 1000, true));
+  RETURN_IF_ERROR(r.OptString("acting_unit_id", acting, 1, 64));
+  return r.Finish();
+}
+
 Json EncodeReviewItem(const cases::DuplicateReviewItem& i) {
   return {{"id", i.id},
           {"status", i.status},
@@ -70,6 +91,27 @@ void RegisterDuplicateRoutes(Router& router, ApiDeps& deps) {
              auto pair = d.duplicates->Decide(Call().ctx, in);
              if (!pair.ok()) return Err(pair.status());
              return Ok(EncodePair(*pair), 201);
+           });
+  AddRoute(router, "POST", "/api/v1/cases/{id}/merge", "case.merge",
+           "merge another case of the same woman into this one (kept, undoable)",
+           [&d](Request& req) {
+             cases::MergeInput in;
+             Status s = ReadMergeBody(req, "absorbed_case_id", &in.absorbed_case_id, &in.reason,
+                                      &in.acting_unit_id);
+             if (!s.ok()) return Err(s);
+             auto m = d.duplicates->Merge(Call().ctx, req.path_params.at("id"), in);
+             if (!m.ok()) return Err(m.status());
+             return Ok(EncodeMerge(*m), 201);
+           });
+  AddRoute(router, "POST", "/api/v1/cases/{id}/unmerge", "case.merge",
+           "undo a merge into this case", [&d](Request& req) {
+             cases::UnmergeInput in;
+             Status s =
+                 ReadMergeBody(req, "merge_id", &in.merge_id, &in.reason, &in.acting_unit_id);
+             if (!s.ok()) return Err(s);
+             auto m = d.duplicates->Unmerge(Call().ctx, req.path_params.at("id"), in);
+             if (!m.ok()) return Err(m.status());
+             return Ok(EncodeMerge(*m));
            });
   AddRoute(router, "GET", "/api/v1/duplicates/review", "case.duplicate.review",
            "pairs to review or merge whose two cases your unit may read", [&d](Request& req) {
