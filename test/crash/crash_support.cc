@@ -19,8 +19,6 @@ namespace {
 constexpr char kAdminTotp[] = "TAMKINEADMINDEMOTOTPSECRET234567";
 constexpr char kDemoPassword[] = "Tamkine-Demo-2026";
 
-std::string Quote(const std::string& s) { return "'" + s + "'"; }
-
 class SqliteDb final : public DirectDb {
  public:
   explicit SqliteDb(sqlite3* db) : db_(db) {}
