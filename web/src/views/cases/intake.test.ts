@@ -45,7 +45,7 @@ function render() {
 const created: CreatedCase = {
   case: caseView(),
   receipt: { reference_code: 'TMK-7K3F-9QXD-M2PA', followup_code: 'K7M2Q-9XDP4-ABCDE-FGHJ5', issued_at: '2026-11-23T10:00:00Z', unit_name: 'Cellule Fès' },
-  possible_duplicate_case_ids: [],
+  possible_duplicates: [],
 };
 
 function fillMinimum(r: ReturnType<typeof render>) {

@@ -1,6 +1,7 @@
 // The case file's API types (docs/openapi/20-cases.json), the vocabulary served by
 // GET /api/v1/reference/case-vocabulary (fetched once per page load), and the labels of its
 // values (`case.v.<group>.<value>` in the translation files).
+import type { Candidate } from './duplicates';
 import { api } from '../../lib/api';
 import { t } from '../../i18n';
 import { actingMembership } from '../../lib/session';
@@ -128,7 +129,7 @@ export interface Receipt {
 export interface CreatedCase {
   case: CaseView;
   receipt: Receipt;
-  possible_duplicate_case_ids: string[];
+  possible_duplicates: Candidate[];  // only cases the user may read (docs/matching.md)
 }
 
 export interface Identity {
