@@ -50,6 +50,15 @@ void AddServeOptions(CLI::App* cmd, ServeOptions* o) {
                   "seconds a client has to send a whole request")
       ->capture_default_str()
       ->check(CLI::Range(1, 3600));
+  cmd->add_option("--rate-limit", o->rate_limit_per_second,
+                  "API requests per second per client address (a site behind one NAT address "
+                  "shares it)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000000));
+  cmd->add_option("--rate-burst", o->rate_limit_burst,
+                  "API requests a client address may send at once above the rate")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000000));
 }
 
 namespace {
@@ -149,8 +158,7 @@ int RunServe(const Paths& paths, const ServeOptions& o) {
     return 1;
   }
   spdlog::info("duplicate index: {} cases", *indexed);
-  const cases::Deps case_deps{rt->store.get(), rt->keyring.get(), rt->clock, &duplicate_finder,
-                              {}};
+  const cases::Deps case_deps{rt->store.get(), rt->keyring.get(), rt->clock, &duplicate_finder, {}};
   cases::CaseService case_service(case_deps);
   cases::SharingService case_sharing(case_deps);
   cases::DocumentService case_documents(case_deps);
@@ -181,6 +189,8 @@ int RunServe(const Paths& paths, const ServeOptions& o) {
   deps.ready = [store] { return store->Ping(); };
   deps.web_dir = web_dir;
   deps.tls = !o.tls_cert.empty();
+  deps.rate_limit_per_second = o.rate_limit_per_second;
+  deps.rate_limit_burst = o.rate_limit_burst;
   http::api::Api api(deps);
 
   http::ServerOptions so;

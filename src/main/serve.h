@@ -26,6 +26,10 @@ struct ServeOptions {
   int worker_threads = 4;
   int checkpoint_interval_seconds = 600;
   int request_timeout_seconds = 15;
+  // API requests per second per client address, and the burst allowed above it. An office behind
+  // one NAT address shares them; raise for such sites (and for load tests).
+  int rate_limit_per_second = 50;
+  int rate_limit_burst = 200;
 };
 
 void AddServeOptions(CLI::App* cmd, ServeOptions* o);

@@ -141,6 +141,26 @@ TEST_P(ServerTest, GracefulShutdownOnSigterm) {
   EXPECT_EQ(server_->Stop(SIGTERM), 0) << server_->output();
 }
 
+// The per-address API rate is a serve option (a site behind one NAT address shares it): past the
+// burst, 429 with the usual error shape; the health endpoint is not counted.
+TEST(ServerRateLimitTest, ThePerAddressRateIsAServeOption) {
+  ServerProcess tight({}, {"--rate-limit", "1", "--rate-burst", "3", "--demo-cases", "0"});
+  ASSERT_TRUE(tight.started()) << tight.output();
+  Client c(tight.port());
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(c.Get("/api/v1/reference/case-vocabulary").status, 200);
+  // One more token a second: the next ten in a row cannot all pass (unless they took 10 s).
+  int limited = 0;
+  for (int i = 0; i < 10; ++i) {
+    auto r = c.Get("/api/v1/reference/case-vocabulary");
+    if (r.status == 429) {
+      ++limited;
+      EXPECT_TRUE(r.json()["error"].contains("message")) << r.body;
+    }
+  }
+  EXPECT_GE(limited, 1);
+  EXPECT_EQ(c.Get("/healthz").status, 200);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, ServerTest, ::testing::ValuesIn(Backends()),
                          [](const auto& info) { return info.param; });
 
