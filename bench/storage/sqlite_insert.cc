@@ -42,10 +42,14 @@ int main(int argc, char** argv) {
   long rows = 10000, bytes = 2000;
   int threads = 1;
   for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--db")) path = argv[i + 1];
-    else if (!std::strcmp(argv[i], "--rows")) rows = std::atol(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--bytes")) bytes = std::atol(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--threads")) threads = std::atoi(argv[i + 1]);
+    if (!std::strcmp(argv[i], "--db"))
+      path = argv[i + 1];
+    else if (!std::strcmp(argv[i], "--rows"))
+      rows = std::atol(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--bytes"))
+      bytes = std::atol(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--threads"))
+      threads = std::atoi(argv[i + 1]);
   }
   if (path.empty() || rows <= 0 || bytes <= 0 || threads <= 0) {
     std::fprintf(stderr, "usage: sqlite_insert_bench --db FILE --rows N --bytes B [--threads T]\n");
@@ -74,7 +78,8 @@ int main(int argc, char** argv) {
       std::string payload(static_cast<size_t>(bytes), 'x');
       for (long n; (n = next.fetch_add(1)) < rows;) {
         // Payload bytes vary per row so that no page compresses or deduplicates.
-        for (size_t k = 0; k < payload.size(); k += 64) payload[k] = static_cast<char>('a' + (n + k) % 26);
+        for (size_t k = 0; k < payload.size(); k += 64)
+          payload[k] = static_cast<char>('a' + (n + k) % 26);
         std::string id = "row-" + std::to_string(n);
         auto t0 = std::chrono::steady_clock::now();
         Check(sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), db, "begin");
@@ -84,22 +89,23 @@ int main(int argc, char** argv) {
         Check(sqlite3_step(ins), db, "insert");
         sqlite3_reset(ins);
         Check(sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr), db, "commit");
-        lat[t].push_back(std::chrono::duration<double, std::milli>(
-                             std::chrono::steady_clock::now() - t0)
-                             .count());
+        lat[t].push_back(
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
+                .count());
       }
       sqlite3_finalize(ins);
       sqlite3_close(db);
     });
   }
   for (auto& w : workers) w.join();
-  double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::vector<double> all;
   for (auto& l : lat) all.insert(all.end(), l.begin(), l.end());
   std::sort(all.begin(), all.end());
-  auto pct = [&](double p) { return all[std::min(all.size() - 1, static_cast<size_t>(p * all.size()))]; };
-  std::printf("rows: %ld\nseconds: %.3f\nrows_per_second: %.1f\np50_ms: %.3f\np99_ms: %.3f\n",
-              rows, seconds, static_cast<double>(rows) / seconds, pct(0.50), pct(0.99));
+  auto pct = [&](double p) {
+    return all[std::min(all.size() - 1, static_cast<size_t>(p * all.size()))];
+  };
+  std::printf("rows: %ld\nseconds: %.3f\nrows_per_second: %.1f\np50_ms: %.3f\np99_ms: %.3f\n", rows,
+              seconds, static_cast<double>(rows) / seconds, pct(0.50), pct(0.99));
   return 0;
 }

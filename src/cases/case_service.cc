@@ -105,9 +105,9 @@ StatusOr<CreatedCase> CaseService::Create(const access::RequestContext& ctx,
         out.followup_code = written.followup_code;
         // Only candidates she may read are named to the user; every pair goes to the review
         // queue, where the units that may read both cases see it.
-        ASSIGN_OR_RETURN(out.possible_duplicates,
-                         internal::ReadableCandidates(tx, deps_, subject, now, written.duplicates,
-                                                      nullptr));
+        ASSIGN_OR_RETURN(
+            out.possible_duplicates,
+            internal::ReadableCandidates(tx, deps_, subject, now, written.duplicates, nullptr));
         RETURN_IF_ERROR(internal::QueuePairs(tx, p.id, written.duplicates, d.unit_id, now));
         ASSIGN_OR_RETURN(out.view, internal::ReloadView(tx, deps_, subject, p.id, now));
         return Status::Ok();

@@ -187,7 +187,7 @@ struct CaseCore {
   std::string id;
   std::string reference_code;
   std::string kind;
-  std::string status;  // open | closed | merged
+  std::string status;                              // open | closed | merged
   std::optional<std::string> merged_into_case_id;  // merged: the case that holds her file now
   TrackView service;                               // care (adults) or child (children)
   TrackView justice;
@@ -424,7 +424,7 @@ struct MergeView {
 
 struct CreatedCase {
   CaseView view;
-  std::string followup_code;                     // shown once, on her receipt
+  std::string followup_code;  // shown once, on her receipt
   // Candidates from the duplicate finder that the user may read (the others go to the review
   // queue of units that may read them, never into this answer).
   std::vector<DuplicateCandidateView> possible_duplicates;

@@ -218,8 +218,8 @@ void Api::RegisterRoutes() {
   ApiDeps& d = deps_;
   auto add = [this](std::string method, std::string pattern, std::string policy,
                     std::string summary, Handler h) {
-    AddRoute(router_, std::move(method), std::move(pattern), std::move(policy),
-             std::move(summary), std::move(h));
+    AddRoute(router_, std::move(method), std::move(pattern), std::move(policy), std::move(summary),
+             std::move(h));
   };
   auto id = [](const Request& r) { return r.path_params.at("id"); };
 
