@@ -74,6 +74,14 @@ Decision AdministratorOrHeadOfUnit(const Subject& s, const Resource& r) {
   return Deny("requires the administrator role or being head of the record's unit");
 }
 
+// The commissions' statistics: aggregates with disclosure control, never a case.
+Decision StatisticsReader(const Subject& s, const Resource&) {
+  for (std::string_view role : {"administrator", "commission_member", "unit_head"}) {
+    if (const Membership* m = FindRole(s, role)) return Allow(std::string(role), m);
+  }
+  return Deny("requires the administrator, commission member or unit head role");
+}
+
 Decision Self(const Subject& s, const Resource& r) {
   if (!r.id.empty() && r.id == s.user_id) {
     return Allow("own account", s.memberships.empty() ? nullptr : &s.memberships.front());
@@ -578,6 +586,10 @@ const std::vector<Entry>& Table() {
       {{"shelter.admit", "staff of the shelter's unit"}, MemberOfRecordUnit},
       {{"shelter.exit", "staff of the shelter's unit"}, MemberOfRecordUnit},
       {{"shelter.find", "any staff member"}, AnyStaff},
+      {{"stats.read",
+        "administrators, commission members and unit heads, for any area: aggregates only, "
+        "every count under the threshold withheld with its complements"},
+       StatisticsReader},
   };
   return kTable;
 }

@@ -22,6 +22,7 @@
 #include "http/metrics.h"
 #include "http/server.h"
 #include "keys/keyring_store.h"
+#include "stats/stats_service.h"
 
 namespace tamkine::app {
 
@@ -59,6 +60,11 @@ void AddServeOptions(CLI::App* cmd, ServeOptions* o) {
                   "API requests a client address may send at once above the rate")
       ->capture_default_str()
       ->check(CLI::Range(1, 1000000));
+  cmd->add_option("--stats-threshold", o->stats_threshold,
+                  "statistics withhold every count below this, and the counts that would give "
+                  "one away")
+      ->capture_default_str()
+      ->check(CLI::Range(3, 100));
 }
 
 namespace {
@@ -165,6 +171,9 @@ int RunServe(const Paths& paths, const ServeOptions& o) {
   cases::DuplicateService duplicate_service(case_deps);
   cases::SelfReportService self_report(case_deps);
   directory::DirectoryService directory_service(directory::Deps{rt->store.get(), rt->clock});
+  stats::CaseFacts case_facts(rt->store.get());
+  stats::StatsService stats_service(
+      stats::StatsDeps{rt->store.get(), rt->clock, &case_facts, o.stats_threshold});
   http::Metrics metrics;
   storage::Store* store = rt->store.get();
   metrics.RegisterGauge("tamkine_db_up", "1 when the database answers",
@@ -184,6 +193,7 @@ int RunServe(const Paths& paths, const ServeOptions& o) {
   deps.duplicates = &duplicate_service;
   deps.self_report = &self_report;
   deps.directory = &directory_service;
+  deps.stats = &stats_service;
   deps.clock = rt->clock;
   deps.metrics = &metrics;
   deps.ready = [store] { return store->Ping(); };

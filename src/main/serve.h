@@ -2,6 +2,7 @@
 // (audit checkpoints, keyring refresh) and structured shutdown.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "main/runtime.h"
@@ -30,6 +31,8 @@ struct ServeOptions {
   // one NAT address shares them; raise for such sites (and for load tests).
   int rate_limit_per_second = 50;
   int rate_limit_burst = 200;
+  // Published statistics withhold counts below this (docs/statistics.md).
+  int64_t stats_threshold = 5;
 };
 
 void AddServeOptions(CLI::App* cmd, ServeOptions* o);

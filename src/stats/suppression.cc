@@ -100,7 +100,7 @@ class EntryGraph {
 }  // namespace
 
 LineMask SuppressLine(const std::vector<int64_t>& cells, int64_t total, int64_t k,
-                      bool total_withheld) {
+                      bool total_withheld, const std::vector<bool>& forced) {
   LineMask m;
   m.cells.assign(cells.size(), false);
   if (Small(total, k)) {
@@ -109,7 +109,9 @@ LineMask SuppressLine(const std::vector<int64_t>& cells, int64_t total, int64_t 
     return m;
   }
   m.total = total_withheld && total > 0;
-  for (size_t i = 0; i < cells.size(); ++i) m.cells[i] = Small(cells[i], k);
+  for (size_t i = 0; i < cells.size(); ++i) {
+    m.cells[i] = Small(cells[i], k) || (i < forced.size() && forced[i] && cells[i] > 0);
+  }
   for (;;) {
     int count = 0;
     int64_t sum = 0;

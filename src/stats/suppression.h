@@ -29,8 +29,10 @@ struct LineMask {
 // total - published cells tells nothing about any one of them. A small total withholds every
 // non-zero entry. `total_withheld` forces the total out (it is withheld by another output of the
 // same family); the cells then need at least one withheld non-zero cell.
+// `forced` (empty, or one flag per cell) withholds cells that another output of the family
+// withholds already (their own total is withheld elsewhere), so that the two agree.
 LineMask SuppressLine(const std::vector<int64_t>& cells, int64_t total, int64_t k,
-                      bool total_withheld = false);
+                      bool total_withheld = false, const std::vector<bool>& forced = {});
 
 // A cross-tabulation: rows x cols cells (row-major) with their row totals, column totals and
 // grand total.
