@@ -1,5 +1,6 @@
 #include "stats/stats_service.h"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 
@@ -175,7 +176,10 @@ std::vector<std::string> Keys(std::string_view by, const StatsQuery& q) {
     }
   } else if (const Dimension* d = FindDimension(by)) {
     for (auto v : *d->values) keys.emplace_back(v);
-    if (!d->multi) keys.emplace_back("unknown");
+    if (!d->multi &&
+        std::find(d->values->begin(), d->values->end(), "unknown") == d->values->end()) {
+      keys.emplace_back("unknown");
+    }
   }
   return keys;
 }
@@ -184,7 +188,10 @@ std::vector<std::string> Keys(std::string_view by, const StatsQuery& q) {
 // the last); -1 when it counts nowhere.
 int CategoryOf(const Dimension& d, const Fact& f) {
   uint8_t v = d.of(f);
-  return v == kUnknown ? static_cast<int>(d.values->size()) : v;
+  if (v != kUnknown) return v;
+  // A vocabulary that has its own "unknown" (age bands) collects the unrecorded there.
+  auto it = std::find(d.values->begin(), d.values->end(), "unknown");
+  return static_cast<int>(it - d.values->begin());
 }
 
 Count Publish(int64_t value, bool withheld) { return withheld ? Count{} : Count{value}; }

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <random>
 
@@ -94,6 +95,10 @@ TEST(StatsService, BreakdownsMatchHandCountsAndWithholdSmallCells) {
   EXPECT_EQ(Row(r, "60+"), std::nullopt);    // 3 < 5
   EXPECT_EQ(Row(r, "30-44"), std::nullopt);  // its complement: the smallest other non-zero
   EXPECT_EQ(Row(r, "18-29"), 20);
+  // Age bands have their own "unknown": it is one row, not two.
+  EXPECT_EQ(std::count_if(r.rows.begin(), r.rows.end(),
+                          [](const Category& c) { return c.key == "unknown"; }),
+            1);
 
   StatsResult forms = fx.Ask("region:3", "2026-Q3", "form");
   EXPECT_TRUE(forms.multi_valued);

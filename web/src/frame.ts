@@ -19,7 +19,7 @@ import { installEscapeShortcut, quickExitButton } from './views/public/quickexit
 import { CASE_SECTORS } from './views/cases/sectors';
 
 type Kind = 'staff' | 'bare' | 'public';
-export type Section = 'home' | 'admin' | 'cases' | 'directory' | null;
+export type Section = 'home' | 'admin' | 'cases' | 'directory' | 'stats' | null;
 
 let kind: Kind | null = null;
 let shellUser: string | null = null;
@@ -104,6 +104,7 @@ function buildStaff(): void {
   const links: [Section, string, string][] = [['home', '/', 'nav.home']];
   if (ms.some((m) => CASE_SECTORS.includes(m.sector))) links.push(['cases', '/cases', 'case.nav']);
   links.push(['directory', '/directory', 'dir.nav']);
+  if (ms.some((m) => ['administrator', 'commission_member', 'unit_head'].includes(m.role))) links.push(['stats', '/stats', 'nav.stats']);
   if (isAdministrator()) links.push(['admin', '/admin', 'nav.admin']);
   navLinks = links.map(([section, href, key]) => h('a', { href, 'data-section': section }, tr(key)));
   main = h('main', { id: 'main', tabindex: '-1' });

@@ -109,6 +109,18 @@ function directoryRoute(titleKey: string, pick: (m: typeof import('./views/direc
   };
 }
 
+function statsRoute() {
+  return async (ctx: RouteContext) => {
+    if (!(await requireSession(ctx))) return;
+    try {
+      const m = await import('./views/stats');
+      if (ctx.live()) await showStaff(m.statsView(ctx), tr('stats.title'), 'stats');
+    } catch (err) {
+      if (ctx.live()) await showStaff(h('section', null, pageHeading('error.title'), loadError(err, () => void navigate(currentLocation(), { replace: true }))), tr('error.title'), 'stats');
+    }
+  };
+}
+
 function notFoundView(): HTMLElement {
   return h(
     'section',
@@ -188,6 +200,7 @@ function registerRoutes(): void {
   route('/directory/services/:id', directoryRoute('dir.editTitle', (m) => (ctx) => m.serviceFormView(ctx, ctx.params.id ?? null)));
   route('/directory/shelters', directoryRoute('dir.shelters', (m) => m.sheltersView));
   route('/directory/find-bed', directoryRoute('dir.findBed', (m) => m.findBedView));
+  route('/stats', statsRoute());
 
   notFound(async () => {
     if (currentSession()) await showStaff(notFoundView(), tr('notFound.title'), null);
