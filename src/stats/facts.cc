@@ -68,11 +68,14 @@ Fact MakeFact(const storage::Row& r) {
   f.kind = IndexOf(cases::CaseKinds(), r.Text(4));
   f.age_band = IndexOf(cases::AgeBands(), r.Text(5));
   const auto& forms = cases::ViolenceForms();
+  const std::string& listed = r.Text(6);  // ",physical,sexual," (cases/case_store.cc)
   for (size_t i = 0; i < forms.size() && i < 8; ++i) {
-    if (r.Text(6).find("," + std::string(forms[i]) + ",") != std::string::npos ||
-        r.Text(6) == forms[i]) {
-      f.forms |= static_cast<uint8_t>(1U << i);
-    }
+    std::string key;
+    key.reserve(forms[i].size() + 2);
+    key.push_back(',');
+    key.append(forms[i]);
+    key.push_back(',');
+    if (listed.find(key) != std::string::npos) f.forms |= static_cast<uint8_t>(1U << i);
   }
   f.status = IndexOf(CaseStatuses(), r.Text(7));
   if (auto reason = r.OptText(8)) f.close_reason = IndexOf(cases::CloseReasons(), *reason);
