@@ -25,6 +25,9 @@ class SelfReportService;
 namespace directory {
 class DirectoryService;
 }
+namespace referrals {
+class ReferralService;
+}
 namespace identity {
 class UnitService;
 class UserService;
@@ -48,6 +51,7 @@ struct ApiDeps {
   cases::DuplicateService* duplicates = nullptr;
   cases::SelfReportService* self_report = nullptr;
   directory::DirectoryService* directory = nullptr;
+  referrals::ReferralService* referrals = nullptr;
   const Clock* clock = nullptr;
   Metrics* metrics = nullptr;
   std::function<Status()> ready;   // checks the database for /readyz

@@ -49,4 +49,7 @@ void RegisterSelfReportRoutes(Router& router, ApiDeps& deps);
 // The service directory and shelters (directory_routes.cc, docs/openapi/30-directory.json).
 void RegisterDirectoryRoutes(Router& router, ApiDeps& deps);
 
+// Referrals between units (referral_routes.cc, docs/openapi/41-referrals.json).
+void RegisterReferralRoutes(Router& router, ApiDeps& deps);
+
 }  // namespace tamkine::http::api
