@@ -141,8 +141,8 @@ int RunServe(const Paths& paths, const ServeOptions& o) {
       return 1;
     }
     if (!seeded->already_seeded) {
-      spdlog::info("demo data: {} units, {} accounts, {} cases", seeded->units, seeded->users,
-                   seeded->cases);
+      spdlog::info("demo data: {} units, {} accounts, {} cases, {} referrals", seeded->units,
+                   seeded->users, seeded->cases, seeded->referrals);
     }
   }
 
