@@ -201,7 +201,7 @@ struct Referrer {
 StatusOr<std::string> InsertReferral(storage::Tx& tx, const crypto::Keyring& k,
                                      cases::DocumentShares& shares, const Referrer& who,
                                      const ReferralInput& in, const std::string& prefix) {
-  auto named = [&](Status st) { return prefix.empty() ? st : st.WithFieldPrefix(prefix); };
+  auto named = [&](const Status& st) { return prefix.empty() ? st : st.WithFieldPrefix(prefix); };
   auto to = cases::internal::RequireActiveUnit(tx, in.to_unit_id, "to_unit_id");
   if (!to.ok()) return named(to.status());
   ConsentCheck check;
@@ -232,7 +232,7 @@ StatusOr<std::string> InsertReferral(storage::Tx& tx, const crypto::Keyring& k,
     }
   }
 
-  const std::string id = NewId();
+  std::string id = NewId();
   const ServiceRule* rule = FindService(in.service);
   ASSIGN_OR_RETURN(auto reason,
                    cases::internal::SealOpt(k, "referrals", "reason_sealed", id, in.reason));

@@ -415,13 +415,12 @@ TEST_P(ReferralsTest, TwoUsersDecidingAtOnceOneWins) {
     std::vector<std::thread> threads;
     for (int i = 0; i < 4; ++i) {
       threads.emplace_back([&, i] {
-        StatusOr<ReferralView> got = Status::Ok();
+        StatusOr<ReferralView> got = Internal("not decided");
         if (i % 2 == 0) {
           got = referrals_->Accept(i == 0 ? *shelter_worker_ : *shelter_head_, fresh->id,
                                    {1, std::nullopt, std::nullopt});
         } else {
-          DeclineInput d = stale;
-          got = referrals_->Decline(i == 1 ? *shelter_worker_ : *shelter_head_, fresh->id, d);
+          got = referrals_->Decline(i == 1 ? *shelter_worker_ : *shelter_head_, fresh->id, stale);
         }
         if (got.ok()) {
           ++ok;
