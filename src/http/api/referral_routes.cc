@@ -77,6 +77,22 @@ StatusOr<referrals::DeclineInput> DecodeDecline(const Request& req) {
   return in;
 }
 
+// The fields a referral and an inbox line share.
+template <typename T>
+Json EncodeCommon(const T& v) {
+  return {{"id", v.id},
+          {"case_id", v.case_id},
+          {"reference_code", v.reference_code},
+          {"from_unit", EncodeUnitRef(v.from_unit)},
+          {"to_unit", EncodeUnitRef(v.to_unit)},
+          {"service", v.service},
+          {"priority", v.priority},
+          {"state", v.state},
+          {"version", v.version},
+          {"created_at", FormatIsoTimeSeconds(v.created_at)},
+          {"updated_at", FormatIsoTimeSeconds(v.updated_at)}};
+}
+
 Json EncodeReferral(const referrals::ReferralView& v) {
   Json docs = Json::array();
   for (const auto& d : v.documents) {
@@ -86,42 +102,19 @@ Json EncodeReferral(const referrals::ReferralView& v) {
                     {"recorded_by_user_id", d.recorded_by_user_id},
                     {"recorded_at", FormatIsoTimeSeconds(d.recorded_at)}});
   }
-  return {{"id", v.id},
-          {"case_id", v.case_id},
-          {"reference_code", v.reference_code},
-          {"from_unit", EncodeUnitRef(v.from_unit)},
-          {"to_unit", EncodeUnitRef(v.to_unit)},
-          {"service", v.service},
-          {"purpose", v.purpose},
-          {"priority", v.priority},
-          {"state", v.state},
-          {"consent_basis", v.consent_basis},
-          {"reason", OptJson(v.reason)},
-          {"documents", docs},
-          {"decided_at", OptTime(v.decided_at)},
-          {"decided_by_unit", v.decided_by_unit ? EncodeUnitRef(*v.decided_by_unit) : Json()},
-          {"decision_note", OptJson(v.decision_note)},
-          {"next_step_referral_id", OptJson(v.next_step_referral_id)},
-          {"next_step", OptJson(v.next_step)},
-          {"next_step_unit", v.next_step_unit ? EncodeUnitRef(*v.next_step_unit) : Json()},
-          {"parent_referral_id", OptJson(v.parent_referral_id)},
-          {"version", v.version},
-          {"created_at", FormatIsoTimeSeconds(v.created_at)},
-          {"updated_at", FormatIsoTimeSeconds(v.updated_at)}};
-}
-
-Json EncodeInboxItem(const referrals::InboxItem& v) {
-  return {{"id", v.id},
-          {"case_id", v.case_id},
-          {"reference_code", v.reference_code},
-          {"from_unit", EncodeUnitRef(v.from_unit)},
-          {"to_unit", EncodeUnitRef(v.to_unit)},
-          {"service", v.service},
-          {"priority", v.priority},
-          {"state", v.state},
-          {"version", v.version},
-          {"created_at", FormatIsoTimeSeconds(v.created_at)},
-          {"updated_at", FormatIsoTimeSeconds(v.updated_at)}};
+  Json j = EncodeCommon(v);
+  j["purpose"] = v.purpose;
+  j["consent_basis"] = v.consent_basis;
+  j["reason"] = OptJson(v.reason);
+  j["documents"] = docs;
+  j["decided_at"] = OptTime(v.decided_at);
+  j["decided_by_unit"] = v.decided_by_unit ? EncodeUnitRef(*v.decided_by_unit) : Json();
+  j["decision_note"] = OptJson(v.decision_note);
+  j["next_step_referral_id"] = OptJson(v.next_step_referral_id);
+  j["next_step"] = OptJson(v.next_step);
+  j["next_step_unit"] = v.next_step_unit ? EncodeUnitRef(*v.next_step_unit) : Json();
+  j["parent_referral_id"] = OptJson(v.parent_referral_id);
+  return j;
 }
 
 }  // namespace
@@ -162,7 +155,7 @@ void RegisterReferralRoutes(Router& router, ApiDeps& deps) {
              auto list = d.referrals->Inbox(Call().ctx, f);
              if (!list.ok()) return Err(list.status());
              Json items = Json::array();
-             for (const auto& v : *list) items.push_back(EncodeInboxItem(v));
+             for (const auto& v : *list) items.push_back(EncodeCommon(v));
              return Ok({{"items", items}});
            });
   AddRoute(router, "GET", "/api/v1/referrals/{id}", "referral.read", "one referral",
