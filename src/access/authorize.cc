@@ -102,6 +102,10 @@ bool In(const std::vector<std::string_view>& set, std::string_view v) {
   return std::find(set.begin(), set.end(), v) != set.end();
 }
 
+bool Contains(const std::vector<std::string>& set, std::string_view v) {
+  return std::find(set.begin(), set.end(), v) != set.end();
+}
+
 // Sectors whose staff work on cases (commissions see aggregates; local authorities and schools
 // report and enforce, outside the case file).
 const SectorSet kCaseSectors = {
@@ -378,10 +382,14 @@ Decision CaseWriteCompartment(const Subject& s, const Resource& r) {
   return d;
 }
 
+// A document type's reader sectors; besides them, a unit the document was sent to with a referral
+// (proposed or accepted, her consent still active) reads that one document. Both still need the
+// unit to reach the case beyond coordination.
 Decision DocumentRead(const Subject& s, const Resource& r) {
   const DocumentRule* rule = FindDocumentRule(r.subtype);
   if (rule == nullptr) return Deny("unknown document type");
   auto fits = [&](const Membership& m) {
+    if (Contains(r.shared_with_unit_ids, m.unit_id)) return true;
     if (rule->readers.empty()) return !r.owner_sector.empty() && m.sector == r.owner_sector;
     return In(rule->readers, m.sector);
   };
@@ -465,6 +473,29 @@ Decision HeadOfRecordUnit(const Subject& s, const Resource& r) {
     }
   }
   return Deny("requires being head of the unit concerned");
+}
+
+// --- Referrals (docs/referrals.md) --------------------------------------------------------------
+// A unit that works on the case refers her to another unit; only staff of the receiving unit
+// decide (accept, decline, complete) and only staff of the referring unit cancel. Her consent for
+// the receiving unit is checked by the referral service when the referral is made.
+Decision ReferralParty(const Subject& s, const Resource& r, const std::string& unit_id,
+                       std::string_view who) {
+  if (Excluded(s, r)) return Deny(kExcludedReason);
+  for (const auto& m : s.memberships) {
+    if (IsCaseStaff(m) && !unit_id.empty() && m.unit_id == unit_id) {
+      return Allow("case staff of the " + std::string(who) + " unit", &m);
+    }
+  }
+  return Deny("only case staff of the " + std::string(who) + " unit");
+}
+
+Decision ReferralDecide(const Subject& s, const Resource& r) {
+  return ReferralParty(s, r, r.to_unit_id, "receiving");
+}
+
+Decision ReferralCancel(const Subject& s, const Resource& r) {
+  return ReferralParty(s, r, r.from_unit_id, "referring");
 }
 
 // --- Directory (docs/directory.md) -------------------------------------------------------------
@@ -574,6 +605,24 @@ const std::vector<Entry>& Table() {
       {{"document.create",
         "sectors and roles that add the document type, in units that reach the case"},
        DocumentCreate},
+      // Referrals (docs/referrals.md): her consent for the receiving unit and purpose (a child:
+      // a legal ground) is checked when the referral is made.
+      {{"referral.create",
+        "case staff of a unit that reaches the case (opening unit or consent beyond coordination), "
+        "with her active consent for the receiving unit and the service's purpose"},
+       CaseWrite},
+      {{"referral.read",
+        "the opening unit; units with consent beyond coordination; break-the-glass"},
+       CaseRead},
+      {{"referral.decide",
+        "case staff of the receiving unit (accept, decline with a next step, complete)"},
+       ReferralDecide},
+      {{"referral.cancel", "case staff of the referring unit, while the referral is proposed"},
+       ReferralCancel},
+      {{"referral.list",
+        "case staff; only referrals to or from their own units, never of cases they are excluded "
+        "from"},
+       CaseStaffAnywhere},
       // Directory: services are public information once published; editing them is for the
       // unit's head, occupancy for the shelter's staff.
       {{"directory.read", "any staff member (published or not)"}, AnyStaff},

@@ -32,6 +32,13 @@ struct Resource {
   std::vector<Grant> grants;  // active consents and legal grounds
   std::vector<std::string> excluded_user_ids;  // users who may never act on it (perpetrator, ...)
   bool break_glass = false;  // the subject holds an unexpired break-the-glass grant on it
+
+  // Documents: units this document was sent to with a referral that is proposed or accepted and
+  // whose consent (or legal ground) is still active (docs/referrals.md).
+  std::vector<std::string> shared_with_unit_ids;
+  // Referrals: the referring unit and the receiving unit.
+  std::string from_unit_id;
+  std::string to_unit_id;
 };
 
 // The vocabularies the case policy is written in (shared with the cases module).

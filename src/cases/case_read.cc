@@ -132,7 +132,7 @@ StatusOr<std::vector<TimelineEntry>> CaseService::Timeline(const access::Request
           t.from = e.OptText(6);
           t.to = e.OptText(7);
           if (t.kind == "consent_recorded" || t.kind == "consent_revoked" || t.kind == "intake" ||
-              t.kind == "holder_changed") {
+              t.kind == "holder_changed" || t.kind.rfind("referral_", 0) == 0) {
             ASSIGN_OR_RETURN(t.related_unit, units.GetOpt(tx, e.OptText(8)));
           } else if (t.kind == "transition") {
             t.reason_code = e.OptText(8);

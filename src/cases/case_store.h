@@ -1,5 +1,7 @@
 // Internal to the case services: reading case rows, building the access::Resource the rules
-// decide on, sealing, the per-case event log (timeline) and alerts. Not for other modules.
+// decide on, sealing, the per-case event log (timeline) and alerts. Not for other modules, except
+// referrals/: a referral is a step on the case file and takes the same path (OnCase, TouchCase,
+// AppendEvent).
 #pragma once
 
 #include <map>

@@ -178,7 +178,7 @@ namespace {
 
 bool IsRead(std::string_view action) {
   return action.rfind("case.read", 0) == 0 || action == "document.read" ||
-         action == "case.access_log";
+         action == "case.access_log" || action == "referral.read";
 }
 
 }  // namespace

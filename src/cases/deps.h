@@ -1,6 +1,7 @@
 // What the case services are built from; the wiring in main/ owns these objects.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,17 @@ class DuplicateFinder {
   virtual void MarkDifferent(const std::string& a, const std::string& b, bool different) = 0;
 };
 
+// Documents sent to other units with a referral (referrals/ plugs in here; docs/referrals.md).
+// Runs inside the reading transaction and must not write.
+class DocumentShares {
+ public:
+  virtual ~DocumentShares() = default;
+  // Document id → the units it was sent to with a referral that is proposed or accepted and whose
+  // consent (or legal ground) is still active, for the documents of `case_id`.
+  virtual StatusOr<std::map<std::string, std::vector<std::string>>> SharedDocuments(
+      storage::Tx& tx, const std::string& case_id) = 0;
+};
+
 struct Options {
   // A child's case must be reported to the child protection support centre within this time.
   Micros child_report_deadline = 72 * kMicrosPerHour;
@@ -57,6 +69,7 @@ struct Deps {
   const Clock* clock = nullptr;
   DuplicateFinder* duplicates = nullptr;  // optional
   Options options;
+  DocumentShares* document_shares = nullptr;  // optional: without it no document is shared
 };
 
 }  // namespace tamkine::cases

@@ -50,6 +50,14 @@ StatusOr<DocRow> LoadDoc(storage::Tx& tx, const std::string& case_id, const std:
   return DocFromRow(*row);
 }
 
+// The units each document of the case was sent to with a live referral (none without the hook).
+StatusOr<std::map<std::string, std::vector<std::string>>> SharesOf(const Deps& deps,
+                                                                   storage::Tx& tx,
+                                                                   const std::string& case_id) {
+  if (deps.document_shares == nullptr) return std::map<std::string, std::vector<std::string>>();
+  return deps.document_shares->SharedDocuments(tx, case_id);
+}
+
 // Runs `act` under audit::Guarded(action) on one document of the case, as the unit the user acts
 // for; the decision sees the document's type and the sector that added it.
 Status OnDocument(const Deps& deps, const access::RequestContext& ctx,
@@ -68,6 +76,8 @@ Status OnDocument(const Deps& deps, const access::RequestContext& ctx,
         ASSIGN_OR_RETURN(doc, LoadDoc(tx, case_id, document_id));
         ASSIGN_OR_RETURN(resource, CaseResource(tx, row, acting.subject(), acting.now(), doc.type));
         resource.owner_sector = doc.owner_sector;
+        ASSIGN_OR_RETURN(auto shares, SharesOf(deps, tx, case_id));
+        resource.shared_with_unit_ids = std::move(shares[doc.id]);
         return resource;
       },
       [&](storage::Tx& tx, const access::Decision& d) -> Status {
@@ -197,11 +207,13 @@ StatusOr<std::vector<DocumentView>> DocumentService::List(const access::RequestC
                                                    "ORDER BY created_at, id",
                                                {case_id}));
         Units units;
+        ASSIGN_OR_RETURN(auto shares, SharesOf(deps_, c.tx, case_id));
         for (const auto& dr : rows) {
           DocRow d = DocFromRow(dr);
           access::Resource with = c.resource;
           with.subtype = d.type;
           with.owner_sector = d.owner_sector;
+          with.shared_with_unit_ids = shares[d.id];
           if (!access::Authorize(c.subject, "document.read", with).allowed) {
             continue;
           }

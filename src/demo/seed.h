@@ -30,6 +30,7 @@ struct SeedReport {
   int users = 0;
   int cases = 0;
   int directory_services = 0;
+  int referrals = 0;
 };
 
 struct SeedOptions {

@@ -24,6 +24,8 @@ const std::vector<SealedTable>& SealedTables() {
       // Duplicate decisions and merges (v003_duplicates.cc, docs/matching.md).
       {"duplicate_pairs", "id", {"reason_sealed"}},
       {"case_merges", "id", {"reason_sealed", "unmerge_reason_sealed"}},
+      // Referrals (v006_referrals.cc, docs/referrals.md).
+      {"referrals", "id", {"reason_sealed", "decision_sealed", "next_step_sealed"}},
   };
   return kTables;
 }

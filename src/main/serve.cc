@@ -23,6 +23,7 @@
 #include "http/server.h"
 #include "keys/keyring_store.h"
 #include "stats/stats_service.h"
+#include "referrals/referral_service.h"
 
 namespace tamkine::app {
 
@@ -146,8 +147,8 @@ int RunServe(const Paths& paths, const ServeOptions& o) {
       return 1;
     }
     if (!seeded->already_seeded) {
-      spdlog::info("demo data: {} units, {} accounts, {} cases", seeded->units, seeded->users,
-                   seeded->cases);
+      spdlog::info("demo data: {} units, {} accounts, {} cases, {} referrals", seeded->units,
+                   seeded->users, seeded->cases, seeded->referrals);
     }
   }
 
@@ -164,7 +165,13 @@ int RunServe(const Paths& paths, const ServeOptions& o) {
     return 1;
   }
   spdlog::info("duplicate index: {} cases", *indexed);
-  const cases::Deps case_deps{rt->store.get(), rt->keyring.get(), rt->clock, &duplicate_finder, {}};
+  // Referrals: documents sent with a live referral are readable by the receiving unit
+  // (cases::DocumentShares). on_changed is for live updates and notifications, not wired yet.
+  referrals::ReferralService referral_service(
+      referrals::Deps{rt->store.get(), rt->keyring.get(), rt->clock, nullptr});
+  const cases::Deps case_deps{
+      rt->store.get(),          rt->keyring.get(), rt->clock, &duplicate_finder, {},
+      referral_service.shares()};
   cases::CaseService case_service(case_deps);
   cases::SharingService case_sharing(case_deps);
   cases::DocumentService case_documents(case_deps);
@@ -194,6 +201,7 @@ int RunServe(const Paths& paths, const ServeOptions& o) {
   deps.self_report = &self_report;
   deps.directory = &directory_service;
   deps.stats = &stats_service;
+  deps.referrals = &referral_service;
   deps.clock = rt->clock;
   deps.metrics = &metrics;
   deps.ready = [store] { return store->Ping(); };

@@ -458,6 +458,7 @@ void Api::RegisterRoutes() {
   RegisterDuplicateRoutes(router_, d);
   RegisterSelfReportRoutes(router_, d);
   RegisterStatsRoutes(router_, d);
+  RegisterReferralRoutes(router_, d);
 }
 
 }  // namespace tamkine::http::api

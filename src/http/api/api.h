@@ -28,6 +28,9 @@ class DirectoryService;
 namespace stats {
 class StatsService;
 }  // namespace stats
+namespace referrals {
+class ReferralService;
+}
 namespace identity {
 class UnitService;
 class UserService;
@@ -52,6 +55,7 @@ struct ApiDeps {
   cases::SelfReportService* self_report = nullptr;
   directory::DirectoryService* directory = nullptr;
   stats::StatsService* stats = nullptr;
+  referrals::ReferralService* referrals = nullptr;
   const Clock* clock = nullptr;
   Metrics* metrics = nullptr;
   std::function<Status()> ready;   // checks the database for /readyz

@@ -49,6 +49,9 @@ void RegisterSelfReportRoutes(Router& router, ApiDeps& deps);
 // The service directory and shelters (directory_routes.cc, docs/openapi/30-directory.json).
 void RegisterDirectoryRoutes(Router& router, ApiDeps& deps);
 
+// Referrals between units (referral_routes.cc, docs/openapi/41-referrals.json).
+void RegisterReferralRoutes(Router& router, ApiDeps& deps);
+
 // The commissions' statistics (stats_routes.cc, docs/openapi/50-stats.json).
 void RegisterStatsRoutes(Router& router, ApiDeps& deps);
 
