@@ -24,6 +24,9 @@ const std::vector<SealedTable>& SealedTables() {
       // Duplicate decisions and merges (v003_duplicates.cc, docs/matching.md).
       {"duplicate_pairs", "id", {"reason_sealed"}},
       {"case_merges", "id", {"reason_sealed", "unmerge_reason_sealed"}},
+      // Coordination (v005_coordination.cc, docs/coordination.md).
+      {"work_items", "id", {"outcome_sealed", "refusal_sealed", "note_sealed"}},
+      {"protection_measures", "id", {"conditions_sealed"}},
   };
   return kTables;
 }

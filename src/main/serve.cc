@@ -16,6 +16,8 @@
 #include "cases/duplicates.h"
 #include "cases/self_report.h"
 #include "cases/sharing_service.h"
+#include "coordination/coordination_service.h"
+#include "coordination/escalator.h"
 #include "demo/seed.h"
 #include "directory/directory_service.h"
 #include "http/api/api.h"
@@ -117,6 +119,49 @@ class Housekeeper {
   std::thread thread_;
 };
 
+// Escalation of overdue work items (coordination/escalator.h), every `seconds`.
+// Thread safety: Stop may be called from any thread; the loop wakes at once.
+class EscalationTimer {
+ public:
+  EscalationTimer(coordination::Escalator* escalator, const Clock* clock, int seconds)
+      : escalator_(escalator), clock_(clock), seconds_(seconds), thread_([this] { Loop(); }) {}
+  ~EscalationTimer() { Stop(); }
+  EscalationTimer(const EscalationTimer&) = delete;
+  EscalationTimer& operator=(const EscalationTimer&) = delete;
+  void Stop() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  void Loop() {
+    std::unique_lock<std::mutex> lock(mu_);
+    while (!stop_) {
+      lock.unlock();
+      auto n = escalator_->Sweep(clock_->Now());
+      if (!n.ok()) {
+        spdlog::warn("escalation sweep failed: {}", n.status().ToString());
+      } else if (*n > 0) {
+        spdlog::info("escalated {} overdue work items", *n);
+      }
+      lock.lock();
+      cv_.wait_for(lock, std::chrono::seconds(seconds_), [this] { return stop_; });
+    }
+  }
+
+  coordination::Escalator* escalator_;
+  const Clock* clock_;
+  int seconds_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
 }  // namespace
 
 int RunServe(const Paths& paths, const ServeOptions& o) {
@@ -165,6 +210,10 @@ int RunServe(const Paths& paths, const ServeOptions& o) {
   cases::DuplicateService duplicate_service(case_deps);
   cases::SelfReportService self_report(case_deps);
   directory::DirectoryService directory_service(directory::Deps{rt->store.get(), rt->clock});
+  // on_changed stays empty until live updates and notifications are wired.
+  const coordination::Deps coordination_deps{rt->store.get(), rt->keyring.get(), rt->clock, {}, {}};
+  coordination::CoordinationService coordination_service(coordination_deps);
+  coordination::Escalator escalator(coordination_deps);
   http::Metrics metrics;
   storage::Store* store = rt->store.get();
   metrics.RegisterGauge("tamkine_db_up", "1 when the database answers",
@@ -184,6 +233,7 @@ int RunServe(const Paths& paths, const ServeOptions& o) {
   deps.duplicates = &duplicate_service;
   deps.self_report = &self_report;
   deps.directory = &directory_service;
+  deps.coordination = &coordination_service;
   deps.clock = rt->clock;
   deps.metrics = &metrics;
   deps.ready = [store] { return store->Ping(); };
@@ -212,11 +262,13 @@ int RunServe(const Paths& paths, const ServeOptions& o) {
     return 1;
   }
   Housekeeper housekeeper(rt.get(), o.checkpoint_interval_seconds);
+  EscalationTimer escalation(&escalator, rt->clock, kEscalationSweepSeconds);
   std::printf("listening on %s://%s:%u\n", deps.tls ? "https" : "http", o.address.c_str(),
               server.port());
   if (o.demo) std::printf("demo accounts and password: docs/DEMO.md\n");
   std::fflush(stdout);
   server.Run();
+  escalation.Stop();
   housekeeper.Stop();
   spdlog::info("stopped");
   return 0;

@@ -25,6 +25,9 @@ class SelfReportService;
 namespace directory {
 class DirectoryService;
 }
+namespace coordination {
+class CoordinationService;
+}
 namespace identity {
 class UnitService;
 class UserService;
@@ -48,6 +51,7 @@ struct ApiDeps {
   cases::DuplicateService* duplicates = nullptr;
   cases::SelfReportService* self_report = nullptr;
   directory::DirectoryService* directory = nullptr;
+  coordination::CoordinationService* coordination = nullptr;
   const Clock* clock = nullptr;
   Metrics* metrics = nullptr;
   std::function<Status()> ready;   // checks the database for /readyz

@@ -49,4 +49,8 @@ void RegisterSelfReportRoutes(Router& router, ApiDeps& deps);
 // The service directory and shelters (directory_routes.cc, docs/openapi/30-directory.json).
 void RegisterDirectoryRoutes(Router& router, ApiDeps& deps);
 
+// Coordination: instructions, work items, inbox, timeliness (coordination_routes.cc,
+// docs/openapi/40-coordination.json).
+void RegisterCoordinationRoutes(Router& router, ApiDeps& deps);
+
 }  // namespace tamkine::http::api

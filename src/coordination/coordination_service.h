@@ -1,0 +1,68 @@
+// Coordination between units on a case (docs/coordination.md): the instruction catalogue,
+// instructions given to a unit and the target unit's answers (acknowledged, in progress, done
+// with an outcome and documents, refused with a reason), the case's work items, each user's
+// inbox and the timeliness figures. Every call is authorized and audited (audit::Guarded); every
+// state change is also a case timeline entry.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "access/subject.h"
+#include "common/status.h"
+#include "coordination/deps.h"
+#include "coordination/model.h"
+
+namespace tamkine::coordination {
+
+class CoordinationService {
+ public:
+  explicit CoordinationService(Deps deps) : deps_(std::move(deps)) {}
+
+  // The catalogue, active and inactive types.
+  StatusOr<std::vector<InstructionType>> Catalogue(const access::RequestContext& ctx);
+  // Adds a type (administrators). InvalidArgument naming the field; AlreadyExists for "code".
+  StatusOr<InstructionType> AddType(const access::RequestContext& ctx, InstructionType t);
+
+  // Gives an instruction on a case to a unit. InvalidArgument naming the field: "type" (unknown or
+  // inactive), "target_unit_id" (unknown, inactive, or of a sector that cannot perform the type),
+  // "priority", "issued_at" (in the future, or older than Options::max_backdate), "due_at" (in
+  // the past, or before issued_at); NotFound for an unknown case; PermissionDenied unless a
+  // prosecutor or unit head of a unit that reaches the case.
+  StatusOr<WorkItem> Issue(const access::RequestContext& ctx, const IssueInput& in);
+
+  // The target unit acts on an item (model.h's moves). FailedPrecondition naming "action" for a
+  // move the item cannot make now (e.g. it was acknowledged meanwhile by someone else), naming
+  // "version" when in.version is given and the item has moved on; InvalidArgument naming
+  // "outcome", "outcome_code", "reason" or "document_ids[i]" for what the move needs; nothing is
+  // written then. Of two concurrent calls on the same item, one wins and the other fails with a
+  // 409 code.
+  StatusOr<WorkItem> Act(const access::RequestContext& ctx, const std::string& id,
+                         const ActInput& in);
+
+  // One item with its free text (target and issuing units only).
+  StatusOr<WorkItem> Get(const access::RequestContext& ctx, const std::string& id);
+  // The case's items, newest first, free text withheld.
+  StatusOr<std::vector<WorkItem>> ForCase(const access::RequestContext& ctx,
+                                          const std::string& case_id);
+
+  // Open items addressed to the caller's units or issued by the caller (overdue first, then
+  // urgent, then by due time), and the unacknowledged alerts of the units they head. Cases the
+  // caller is excluded from are left out.
+  StatusOr<Inbox> InboxOf(const access::RequestContext& ctx);
+
+  // Aggregates per unit and per sector of items issued in [q.from, q.to) (see
+  // docs/coordination.md). Unit heads see only the units they head. InvalidArgument naming
+  // "to" when the range is empty.
+  StatusOr<Timeliness> TimelinessOf(const access::RequestContext& ctx, const TimelinessQuery& q);
+
+ private:
+  void Notify(const std::vector<std::string>& unit_ids) const;
+  Deps deps_;
+};
+
+// Checks a catalogue entry: code (lower-case letters, digits and _), labels, sectors, priority and
+// deadlines. InvalidArgument naming the field.
+Status ValidateInstructionType(const InstructionType& t);
+
+}  // namespace tamkine::coordination
