@@ -480,6 +480,17 @@ Decision InstructionIssue(const Subject& s, const Resource& r) {
       "give instructions on this case (prosecutors and unit heads)");
 }
 
+// Her withdrawal of the complaint is recorded by the justice staff who work on the case.
+Decision WithdrawalRecord(const Subject& s, const Resource& r) {
+  return CaseAccess(
+      s, r, Reach::kSubstance, false,
+      [](const Membership& m) {
+        return In(kJustice, m.sector) &&
+               In({"officer", "unit_head", "prosecutor", "clerk", "judge"}, m.role);
+      },
+      "record a withdrawal (justice staff)");
+}
+
 // r.unit_id: the item's target unit; r.unit_ids: the issuing unit.
 Decision WorkItemAct(const Subject& s, const Resource& r) {
   if (Excluded(s, r)) return Deny(kExcludedReason);
@@ -642,6 +653,10 @@ const std::vector<Entry>& Table() {
         "the opening unit; units with any consent or legal ground; break-the-glass (free text "
         "withheld)"},
        CaseReadCore},
+      {{"case.withdrawal.record",
+        "police, gendarmerie, prosecution and court staff (officers, unit heads, prosecutors, "
+        "clerks, judges) of units that reach the case"},
+       WithdrawalRecord},
       {{"coordination.inbox", "any staff member: items of their units and items they issued"},
        AnyStaff},
       {{"coordination.stats",

@@ -42,6 +42,7 @@ Status AppendCaseTimeline(storage::Tx& tx, const crypto::Keyring& keyring,
   e.to = note.to;
   e.ref_id = note.ref_id;
   e.detail = note.detail;
+  e.visibility = note.visibility;
   e.detail_visibility = note.detail_visibility;
   return internal::AppendEvent(tx, keyring, case_id, at, user_id, unit_id, e);
 }

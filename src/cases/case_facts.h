@@ -42,8 +42,8 @@ StatusOr<access::Resource> CaseAccessResource(storage::Tx& tx, const std::string
 // A denial caused by the subject being excluded from the case becomes NotFound.
 Status HideCaseFromExcluded(Status st, const access::Resource& r, const access::Subject& s);
 
-// One entry on the case's timeline, visible to everyone who sees the case's core. `detail` is
-// sealed. Locks the case row first so that entries are numbered without gaps.
+// One entry on the case's timeline, visible to those `visibility` names. `detail` is sealed. Locks
+// the case row first so that entries are numbered without gaps.
 struct TimelineNote {
   std::string kind;  // e.g. "instruction"
   std::optional<std::string> topic;
@@ -51,6 +51,7 @@ struct TimelineNote {
   std::optional<std::string> to;
   std::optional<std::string> ref_id;
   std::optional<std::string> detail;
+  std::string visibility = "core";         // or a compartment: who sees the entry
   std::string detail_visibility = "core";  // or a compartment: who may read `detail`
 };
 Status AppendCaseTimeline(storage::Tx& tx, const crypto::Keyring& keyring,

@@ -301,6 +301,7 @@ StatusOr<WorkItem> CoordinationService::Act(const access::RequestContext& ctx,
         note.from = from;
         note.to = w.state;
         note.ref_id = w.id;
+        if (!CompartmentOfKind(w.kind).empty()) note.visibility = CompartmentOfKind(w.kind);
         return cases::AppendCaseTimeline(tx, *deps_.keyring, w.case_id, now, ctx.subject->user_id,
                                          d.unit_id, note);
       });
@@ -313,6 +314,107 @@ StatusOr<WorkItem> CoordinationService::Act(const access::RequestContext& ctx,
   RETURN_IF_ERROR(tx->Commit());
   if (!fresh) return NotFound("no such work item");
   return *fresh;
+}
+
+namespace {
+
+// The prosecution unit that reviews a withdrawal: one with her consent, the holder or opening
+// unit, one that received an intake, else the prosecution unit of the case's province.
+StatusOr<std::optional<std::string>> ProsecutionUnitOf(storage::Tx& tx, const cases::CaseFacts& c) {
+  const std::pair<const char*, storage::Params> queries[] = {
+      {"SELECT c.unit_id FROM consents c JOIN units u ON u.id = c.unit_id WHERE c.case_id = ? "
+       "AND c.revoked_at IS NULL AND u.sector = 'prosecution' AND u.active = 1 "
+       "ORDER BY c.granted_at, c.id LIMIT 1",
+       {c.id}},
+      {"SELECT id FROM units WHERE id IN (?, ?) AND sector = 'prosecution' AND active = 1 "
+       "ORDER BY id LIMIT 1",
+       {c.holder_unit_id, c.created_by_unit_id}},
+      {"SELECT i.receiving_unit_id FROM intakes i JOIN units u ON u.id = i.receiving_unit_id "
+       "WHERE i.case_id = ? AND u.sector = 'prosecution' AND u.active = 1 "
+       "ORDER BY i.received_at, i.id LIMIT 1",
+       {c.id}},
+      {"SELECT id FROM units WHERE sector = 'prosecution' AND active = 1 AND province_code = ? "
+       "ORDER BY created_at, id LIMIT 1",
+       {c.province_code}},
+  };
+  for (const auto& [sql, params] : queries) {
+    ASSIGN_OR_RETURN(auto row, tx.QueryOne(sql, params));
+    if (row) return std::optional<std::string>(row->Text(0));
+  }
+  return std::optional<std::string>();
+}
+
+}  // namespace
+
+StatusOr<WorkItem> CoordinationService::RecordWithdrawal(const access::RequestContext& ctx,
+                                                         const WithdrawalInput& in) {
+  if (ctx.subject == nullptr) return Unauthenticated("sign in first");
+  RETURN_IF_ERROR(ValidateOptText(in.note, "note", 4000));
+  ASSIGN_OR_RETURN(access::Subject acting, ActingAs(*ctx.subject, in.acting_unit_id));
+  access::RequestContext actx = ctx;
+  actx.subject = &acting;
+  const Micros now = deps_.clock->Now();
+  const Micros withdrawn_at = in.withdrawn_at.value_or(now);
+  if (withdrawn_at > now) return InvalidArgument("is in the future", "withdrawn_at");
+  WorkItem w;
+  w.id = NewId();
+  access::Resource resource;
+  Status st = audit::Guarded(
+      *deps_.store, *deps_.clock, actx, {"case.withdrawal.record"},
+      [&](storage::Tx& tx) -> StatusOr<access::Resource> {
+        ASSIGN_OR_RETURN(cases::CaseFacts c, cases::LoadCaseFacts(tx, in.case_id));
+        w.case_id = c.id;
+        w.reference_code = c.reference_code;
+        ASSIGN_OR_RETURN(auto unit, ProsecutionUnitOf(tx, c));
+        if (!unit) {
+          return FailedPrecondition("no prosecution unit can review this withdrawal", "case_id");
+        }
+        w.target_unit_id = *unit;
+        ASSIGN_OR_RETURN(resource, cases::CaseAccessResource(tx, c.id, acting, now));
+        return resource;
+      },
+      [&](storage::Tx& tx, const access::Decision& d) -> Status {
+        ASSIGN_OR_RETURN(auto open,
+                         tx.QueryOne("SELECT COUNT(*) FROM work_items WHERE case_id = ? AND kind "
+                                     "= 'withdrawal_review' AND state IN ('issued', "
+                                     "'acknowledged', 'in_progress')",
+                                     {w.case_id}));
+        if (open && open->Int(0) > 0) {
+          return AlreadyExists("a review of her withdrawal is already open", "case_id");
+        }
+        w.kind = "withdrawal_review";
+        w.type = "withdrawal_review";
+        w.priority = "priority";
+        w.issuer_user_id = acting.user_id;
+        w.issuer_unit_id = d.unit_id;
+        w.issued_at = withdrawn_at;
+        w.recorded_at = now;
+        w.due_at = now + 48 * kMicrosPerHour;
+        w.state = "issued";
+        w.version = 1;
+        w.note = in.note;
+        w.updated_at = now;
+        RETURN_IF_ERROR(internal::InsertItem(tx, *deps_.keyring, w));
+        cases::TimelineNote withdrawn;
+        withdrawn.kind = "complaint_withdrawn";
+        withdrawn.ref_id = w.id;
+        withdrawn.visibility = "justice";
+        withdrawn.detail = in.note;
+        withdrawn.detail_visibility = "justice";
+        RETURN_IF_ERROR(cases::AppendCaseTimeline(tx, *deps_.keyring, w.case_id, now,
+                                                  acting.user_id, d.unit_id, withdrawn));
+        cases::TimelineNote note;
+        note.kind = "work_item";
+        note.topic = Topic(w);
+        note.to = "issued";
+        note.ref_id = w.id;
+        note.visibility = "justice";
+        return cases::AppendCaseTimeline(tx, *deps_.keyring, w.case_id, now, acting.user_id,
+                                         d.unit_id, note);
+      });
+  if (!st.ok()) return cases::HideCaseFromExcluded(st, resource, acting);
+  Notify({*w.target_unit_id, *w.issuer_unit_id});
+  return w;
 }
 
 StatusOr<WorkItem> CoordinationService::Get(const access::RequestContext& ctx,
@@ -352,8 +454,23 @@ StatusOr<std::vector<WorkItem>> CoordinationService::ForCase(const access::Reque
         return resource;
       },
       [&](storage::Tx& tx, const access::Decision&) -> Status {
-        ASSIGN_OR_RETURN(out, internal::QueryItems(tx, "w.case_id = ?", {case_id},
-                                                   "w.issued_at DESC, w.id", 500));
+        ASSIGN_OR_RETURN(auto all, internal::QueryItems(tx, "w.case_id = ?", {case_id},
+                                                        "w.issued_at DESC, w.id", 500));
+        // Clinical and justice items only to readers of that compartment.
+        std::map<std::string, bool> reads;
+        for (auto& w : all) {
+          std::string compartment(CompartmentOfKind(w.kind));
+          if (!compartment.empty()) {
+            if (reads.count(compartment) == 0) {
+              access::Resource r = resource;
+              r.subtype = compartment;
+              reads[compartment] =
+                  access::Authorize(*ctx.subject, "case.read_compartment", r).allowed;
+            }
+            if (!reads[compartment]) continue;
+          }
+          out.push_back(std::move(w));
+        }
         return Status::Ok();
       });
   if (!st.ok()) return cases::HideCaseFromExcluded(st, resource, *ctx.subject);

@@ -40,9 +40,18 @@ class CoordinationService {
   StatusOr<WorkItem> Act(const access::RequestContext& ctx, const std::string& id,
                          const ActInput& in);
 
+  // Records that she withdrew her complaint (justice staff of a unit that reaches the case) and
+  // opens a review for the prosecution unit involved with the case (her consent, the holder, an
+  // intake; else the prosecution unit of the case's province), due in 48 hours. Until it is
+  // reviewed the justice track cannot close (CoordinationCaseHooks). InvalidArgument naming
+  // "withdrawn_at" (future) or "note"; AlreadyExists naming "case_id" while a review is open;
+  // FailedPrecondition naming "case_id" when no prosecution unit can be found.
+  StatusOr<WorkItem> RecordWithdrawal(const access::RequestContext& ctx, const WithdrawalInput& in);
+
   // One item with its free text (target and issuing units only).
   StatusOr<WorkItem> Get(const access::RequestContext& ctx, const std::string& id);
-  // The case's items, newest first, free text withheld.
+  // The case's items, newest first, free text withheld; health follow-ups only to readers of the
+  // clinical compartment, withdrawal reviews only to readers of the justice compartment.
   StatusOr<std::vector<WorkItem>> ForCase(const access::RequestContext& ctx,
                                           const std::string& case_id);
 

@@ -14,6 +14,7 @@
 
 #include "cases/case_service.h"
 #include "cases/sharing_service.h"
+#include "coordination/case_hooks.h"
 #include "coordination/coordination_service.h"
 #include "coordination/escalator.h"
 #include "crypto/keyring.h"
@@ -69,9 +70,6 @@ class CoordinationTest : public ::testing::TestWithParam<std::string> {
     identity::Deps ideps{store_.get(), keyring_.get(), hasher_.get(), &clock_};
     units_ = std::make_unique<identity::UnitService>(ideps);
     users_ = std::make_unique<identity::UserService>(ideps);
-    cases::Deps cdeps{store_.get(), keyring_.get(), &clock_, nullptr, {}};
-    cases_ = std::make_unique<cases::CaseService>(cdeps);
-    sharing_ = std::make_unique<cases::SharingService>(cdeps);
     Deps deps{store_.get(),
               keyring_.get(),
               &clock_,
@@ -80,6 +78,10 @@ class CoordinationTest : public ::testing::TestWithParam<std::string> {
                 changed_.push_back(unit);
               },
               {}};
+    hooks_ = std::make_unique<CoordinationCaseHooks>(deps);
+    cases::Deps cdeps{store_.get(), keyring_.get(), &clock_, nullptr, {}, hooks_.get()};
+    cases_ = std::make_unique<cases::CaseService>(cdeps);
+    sharing_ = std::make_unique<cases::SharingService>(cdeps);
     svc_ = std::make_unique<CoordinationService>(deps);
     escalator_ = std::make_unique<Escalator>(deps);
 
@@ -145,8 +147,9 @@ class CoordinationTest : public ::testing::TestWithParam<std::string> {
     return people_.back()->ctx;
   }
 
-  // A case opened by the police, shared with the prosecution of Fès for the investigation.
-  std::string OpenCase() {
+  // A case opened by the police, shared with the prosecution of Fès for the investigation (and
+  // with the hospital for medical care when `health_consent`); `rape` marks sexual violence.
+  std::string OpenCase(bool rape = false, bool health_consent = false) {
     cases::NewCaseInput in;
     in.intake.unit_id = police_;
     in.intake.channel = "in_person";
@@ -156,12 +159,19 @@ class CoordinationTest : public ::testing::TestWithParam<std::string> {
     inc.province_code = "03.01";
     inc.place_type = "home";
     inc.forms = {"physical"};
+    inc.time = "22:00";
     inc.facts.physical_assault = true;
+    inc.facts.penetration = rape;
     in.incidents.push_back(inc);
     cases::ConsentInput c;
     c.unit_id = prosecution_;
     c.purposes = {"investigation_prosecution"};
     in.consents.push_back(c);
+    if (health_consent) {
+      c.unit_id = health_;
+      c.purposes = {"medical_care"};
+      in.consents.push_back(c);
+    }
     auto created = cases_->Create(*officer_, in);
     EXPECT_TRUE(created.ok()) << created.status().ToString();
     return created.ok() ? created->view.core.id : "";
@@ -203,6 +213,7 @@ class CoordinationTest : public ::testing::TestWithParam<std::string> {
   FakeClock clock_;
   std::unique_ptr<identity::UnitService> units_;
   std::unique_ptr<identity::UserService> users_;
+  std::unique_ptr<CoordinationCaseHooks> hooks_;
   std::unique_ptr<cases::CaseService> cases_;
   std::unique_ptr<cases::SharingService> sharing_;
   std::unique_ptr<CoordinationService> svc_;
@@ -529,6 +540,126 @@ TEST_P(CoordinationTest, AdministratorsExtendTheCatalogue) {
   IssueInput in = GoToScene();
   in.type = t.code;  // a police unit cannot perform it
   EXPECT_EQ(svc_->Issue(*prosecutor_, in).status().field(), "target_unit_id");
+}
+
+TEST_P(CoordinationTest, AWithdrawalOpensAReviewAndTheJusticeTrackWaitsForIt) {
+  WithdrawalInput in;
+  in.case_id = case_id_;
+  in.note = "She said her mother-in-law asked her to";
+  EXPECT_EQ(svc_->RecordWithdrawal(*doctor_, in).status().code(), StatusCode::kPermissionDenied);
+  in.withdrawn_at = clock_.Now() + kMicrosPerHour;
+  EXPECT_EQ(svc_->RecordWithdrawal(*officer_, in).status().field(), "withdrawn_at");
+  in.withdrawn_at.reset();
+  auto review = svc_->RecordWithdrawal(*officer_, in);
+  ASSERT_TRUE(review.ok()) << review.status().ToString();
+  EXPECT_EQ(review->kind, "withdrawal_review");
+  EXPECT_EQ(review->target_unit_id, prosecution_);  // the prosecution holding her consent
+  EXPECT_EQ(review->due_at, clock_.Now() + 48 * kMicrosPerHour);
+  auto again = svc_->RecordWithdrawal(*officer_, in);
+  EXPECT_EQ(again.status().code(), StatusCode::kAlreadyExists);
+  EXPECT_EQ(again.status().field(), "case_id");
+
+  // The justice track cannot close while the review is open.
+  cases::TransitionInput t;
+  t.track = "justice";
+  t.to = "complaint";
+  ASSERT_TRUE(cases_->Transition(*officer_, case_id_, t).ok());
+  t.to = "closed_without_action";
+  t.reason = "complaint withdrawn";
+  t.close_reason = "survivor_request";
+  auto closed = cases_->Transition(*prosecutor_, case_id_, t);
+  EXPECT_EQ(closed.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(closed.status().field(), "to");
+
+  // The prosecution reviews it: an outcome code is needed, a note when pressure is suspected;
+  // a review cannot be refused.
+  ActInput refuse = Action("refuse");
+  refuse.reason = "not ours";
+  EXPECT_EQ(svc_->Act(*prosecutor_, review->id, refuse).status().field(), "action");
+  EXPECT_EQ(svc_->Act(*officer_, review->id, Action("acknowledge")).status().code(),
+            StatusCode::kPermissionDenied);
+  EXPECT_EQ(svc_->Act(*prosecutor_, review->id, Action("complete")).status().field(),
+            "outcome_code");
+  ActInput done = Action("complete");
+  done.outcome_code = "pressure_suspected";
+  EXPECT_EQ(svc_->Act(*prosecutor_, review->id, done).status().field(), "outcome");
+  done.outcome = "Heard alone: threatened by her husband's family";
+  auto reviewed = svc_->Act(*prosecutor_, review->id, done);
+  ASSERT_TRUE(reviewed.ok()) << reviewed.status().ToString();
+  EXPECT_EQ(reviewed->outcome_code, "pressure_suspected");
+  // Pressure suspected: the prosecutor asks the police to investigate, linked to the review.
+  IssueInput investigate = GoToScene();
+  investigate.type = "investigate_withdrawal";
+  investigate.priority.reset();
+  investigate.parent_id = review->id;
+  WorkItem inv = MustIssue(investigate);
+  EXPECT_EQ(inv.parent_id, review->id);
+  EXPECT_EQ(inv.priority, "priority");
+  // Now the track may close.
+  EXPECT_TRUE(cases_->Transition(*prosecutor_, case_id_, t).ok());
+}
+
+TEST_P(CoordinationTest, SexualViolenceSchedulesHealthFollowupsFromTheIncidentTime) {
+  const std::string id = OpenCase(/*rape=*/true, /*health_consent=*/true);
+  const Micros incident = *IncidentTime("2025-12-20", "22:00");
+  auto tx = std::move(*store_->Begin(storage::TxMode::kRead));
+  auto rows = *tx->Query(
+      "SELECT type, target_unit_id, due_at, priority FROM work_items WHERE case_id = ? AND "
+      "kind = 'health_followup' ORDER BY type",
+      {id});
+  tx.reset();
+  ASSERT_EQ(rows.size(), 5u);
+  std::map<std::string, Micros> due;
+  for (const auto& r : rows) {
+    EXPECT_EQ(r.Text(1), health_);
+    due[r.Text(0)] = r.Int(2);
+  }
+  EXPECT_EQ(due["hiv_pep"], incident + 72 * kMicrosPerHour);
+  EXPECT_EQ(due["emergency_contraception"], incident + 120 * kMicrosPerHour);
+  EXPECT_EQ(due["pregnancy_test"], incident + 21 * 24 * kMicrosPerHour);
+  // The health unit's inbox shows them, overdue ones (the incident was 11 days ago) first; the
+  // police do not see them on the case page, the doctor does.
+  auto inbox = svc_->InboxOf(*doctor_);
+  ASSERT_TRUE(inbox.ok());
+  ASSERT_EQ(inbox->items.size(), 5u);
+  EXPECT_TRUE(inbox->items[0].OverdueAt(clock_.Now()));
+  EXPECT_EQ(inbox->items[0].priority, "urgent");
+  EXPECT_TRUE(svc_->ForCase(*officer_, id)->empty());
+  EXPECT_EQ(svc_->ForCase(*doctor_, id)->size(), 5u);
+  // She declines one; the doctor records another done.
+  ActInput decline = Action("decline");
+  decline.reason = "She does not want it";
+  auto declined = svc_->Act(*doctor_, inbox->items[0].id, decline);
+  ASSERT_TRUE(declined.ok()) << declined.status().ToString();
+  EXPECT_EQ(declined->state, "declined");
+  EXPECT_TRUE(svc_->Act(*doctor_, inbox->items[1].id, Action("complete")).ok());
+  // Writing to the case again does not schedule them twice.
+  cases::ConsentInput more;
+  more.unit_id = health_;
+  more.purposes = {"psychological_care"};
+  ASSERT_TRUE(sharing_->RecordConsent(*officer_, id, more, std::nullopt).ok());
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM work_items WHERE case_id = ? AND kind = "
+                  "'health_followup'",
+                  {id}),
+            5);
+  // Physical violence alone schedules nothing.
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM work_items WHERE case_id = ?", {case_id_}), 0);
+}
+
+TEST_P(CoordinationTest, FollowupsWaitForAHealthUnitAndAreAddressedWhenOneGetsConsent) {
+  const std::string id = OpenCase(/*rape=*/true, /*health_consent=*/false);
+  EXPECT_EQ(
+      Count("SELECT COUNT(*) FROM work_items WHERE case_id = ? AND target_unit_id IS NULL", {id}),
+      5);
+  EXPECT_TRUE(svc_->InboxOf(*doctor_)->items.empty());
+  cases::ConsentInput medical;
+  medical.unit_id = health_;
+  medical.purposes = {"medical_care"};
+  ASSERT_TRUE(sharing_->RecordConsent(*officer_, id, medical, std::nullopt).ok());
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM work_items WHERE case_id = ? AND target_unit_id = ?",
+                  {id, health_}),
+            5);
+  EXPECT_EQ(svc_->InboxOf(*doctor_)->items.size(), 5u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, CoordinationTest, ::testing::Values("sqlite", "postgresql"),

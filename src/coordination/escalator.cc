@@ -4,6 +4,7 @@
 
 #include "audit/audit_log.h"
 #include "cases/case_facts.h"
+#include "coordination/model.h"
 #include "coordination/work_item_store.h"
 
 namespace tamkine::coordination {
@@ -37,6 +38,7 @@ StatusOr<int> Escalator::Sweep(Micros now, int batch) {
       note.topic = w.kind + ":" + w.type;
       note.from = w.state;
       note.ref_id = w.id;
+      if (!CompartmentOfKind(w.kind).empty()) note.visibility = CompartmentOfKind(w.kind);
       RETURN_IF_ERROR(cases::AppendCaseTimeline(tx, *deps_.keyring, w.case_id, now, "",
                                                 w.target_unit_id.value_or(""), note));
       audit::Entry e;

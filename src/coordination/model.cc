@@ -80,6 +80,26 @@ const std::vector<std::string_view>& WithdrawalOutcomes() {
   return kValues;
 }
 
+const std::vector<FollowupRule>& HealthFollowups() {
+  // Emergency contraception works up to 120 h after, post-exposure prophylaxis must start within
+  // 72 h (WHO clinical guidance for rape survivors); STI testing and a psychological follow-up at
+  // two weeks, a pregnancy test at three weeks.
+  static const std::vector<FollowupRule> kRules = {
+      {"emergency_contraception", "urgent", 120 * kMicrosPerHour},
+      {"hiv_pep", "urgent", 72 * kMicrosPerHour},
+      {"sti_test", "normal", 14 * 24 * kMicrosPerHour},
+      {"pregnancy_test", "normal", 21 * 24 * kMicrosPerHour},
+      {"psychological_followup", "priority", 14 * 24 * kMicrosPerHour},
+  };
+  return kRules;
+}
+
+std::string_view CompartmentOfKind(std::string_view kind) {
+  if (kind == "health_followup") return "clinical";
+  if (kind == "withdrawal_review") return "justice";
+  return "";
+}
+
 bool IsOpenState(std::string_view state) {
   return state == "issued" || state == "acknowledged" || state == "in_progress";
 }

@@ -83,6 +83,7 @@ struct WorkItem {
   bool text_withheld = false;  // the viewer may not read the free text
   std::optional<Micros> escalated_at;
   std::optional<std::string> measure_id;
+  std::optional<std::string> incident_id;  // health follow-ups: the incident they follow
   std::optional<std::string> parent_id;
   std::vector<std::string> document_ids;
   Micros updated_at = 0;
@@ -110,6 +111,25 @@ struct ActInput {
   std::optional<std::string> reason;        // required to refuse or decline
   std::vector<std::string> document_ids;    // case documents attached on completion
 };
+
+// Recording that she withdrew her complaint.
+struct WithdrawalInput {
+  std::string case_id;
+  std::optional<Micros> withdrawn_at;  // default now; not in the future
+  std::optional<std::string> note;     // sealed, justice compartment
+  std::optional<std::string> acting_unit_id;
+};
+
+// The follow-ups scheduled after sexual violence, with the time allowed from the incident.
+struct FollowupRule {
+  std::string_view type;
+  std::string_view priority;
+  Micros after_incident;
+};
+const std::vector<FollowupRule>& HealthFollowups();
+
+// The compartment whose readers may see items of `kind` on the case page ("" = the core).
+std::string_view CompartmentOfKind(std::string_view kind);
 
 struct InboxAlert {
   std::string id;

@@ -11,7 +11,7 @@ constexpr char kItemColumns[] =
     "w.issuer_user_id, w.issuer_unit_id, iu.name, w.issued_at, w.recorded_at, w.due_at, w.state, "
     "w.version, w.acknowledged_at, w.acknowledged_by_user_id, w.started_at, w.completed_at, "
     "w.completed_by_user_id, w.outcome_code, w.escalated_at, w.measure_id, w.parent_id, "
-    "w.updated_at, w.outcome_sealed, w.refusal_sealed, w.note_sealed";
+    "w.updated_at, w.outcome_sealed, w.refusal_sealed, w.note_sealed, w.incident_id";
 
 constexpr char kItemFrom[] =
     " FROM work_items w JOIN cases c ON c.id = w.case_id "
@@ -46,6 +46,7 @@ WorkItem ItemFromRow(const storage::Row& r) {
   w.measure_id = r.OptText(23);
   w.parent_id = r.OptText(24);
   w.updated_at = r.Int(25);
+  w.incident_id = r.OptText(29);
   return w;
 }
 
@@ -139,12 +140,12 @@ Status InsertItem(storage::Tx& tx, const crypto::Keyring& k, const WorkItem& w) 
       .Exec(
           "INSERT INTO work_items (id, case_id, kind, type, priority, target_unit_id, "
           "issuer_user_id, issuer_unit_id, issued_at, recorded_at, due_at, state, version, "
-          "note_sealed, measure_id, parent_id, updated_at) "
-          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)",
+          "note_sealed, measure_id, incident_id, parent_id, updated_at) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)",
           {w.id, w.case_id, w.kind, w.type, w.priority, storage::Opt(w.target_unit_id),
            storage::Opt(w.issuer_user_id), storage::Opt(w.issuer_unit_id), w.issued_at,
            w.recorded_at, w.due_at, w.state, note, storage::Opt(w.measure_id),
-           storage::Opt(w.parent_id), w.updated_at})
+           storage::Opt(w.incident_id), storage::Opt(w.parent_id), w.updated_at})
       .status();
 }
 

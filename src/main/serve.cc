@@ -16,6 +16,7 @@
 #include "cases/duplicates.h"
 #include "cases/self_report.h"
 #include "cases/sharing_service.h"
+#include "coordination/case_hooks.h"
 #include "coordination/coordination_service.h"
 #include "coordination/escalator.h"
 #include "demo/seed.h"
@@ -203,15 +204,18 @@ int RunServe(const Paths& paths, const ServeOptions& o) {
     return 1;
   }
   spdlog::info("duplicate index: {} cases", *indexed);
-  const cases::Deps case_deps{rt->store.get(), rt->keyring.get(), rt->clock, &duplicate_finder, {}};
+  // Coordination: on_changed stays empty until live updates and notifications are wired. Its
+  // hooks keep the justice track open during a withdrawal review and schedule health follow-ups.
+  const coordination::Deps coordination_deps{rt->store.get(), rt->keyring.get(), rt->clock, {}, {}};
+  coordination::CoordinationCaseHooks case_hooks(coordination_deps);
+  const cases::Deps case_deps{rt->store.get(), rt->keyring.get(), rt->clock, &duplicate_finder, {},
+                              &case_hooks};
   cases::CaseService case_service(case_deps);
   cases::SharingService case_sharing(case_deps);
   cases::DocumentService case_documents(case_deps);
   cases::DuplicateService duplicate_service(case_deps);
   cases::SelfReportService self_report(case_deps);
   directory::DirectoryService directory_service(directory::Deps{rt->store.get(), rt->clock});
-  // on_changed stays empty until live updates and notifications are wired.
-  const coordination::Deps coordination_deps{rt->store.get(), rt->keyring.get(), rt->clock, {}, {}};
   coordination::CoordinationService coordination_service(coordination_deps);
   coordination::Escalator escalator(coordination_deps);
   http::Metrics metrics;

@@ -204,6 +204,49 @@ TEST_P(CoordinationApiTest, UrgentInstructionFromProsecutionToPoliceThroughToDon
   EXPECT_EQ(r.status, 201) << r.body;
 }
 
+TEST_P(CoordinationApiTest, AWithdrawalIsReviewedBeforeTheJusticeTrackCloses) {
+  const std::string case_id = OpenCase();
+  auto prosecutor = Login("prosecutor");
+  auto r = officer_->Send("POST", "/api/v1/cases/" + case_id + "/withdrawal",
+                          {{"note", "She came with her brother-in-law"}});
+  ASSERT_EQ(r.status, 201) << r.body;
+  const std::string review = r.json()["id"];
+  EXPECT_EQ(r.json()["kind"], "withdrawal_review");
+  EXPECT_EQ(r.json()["target_unit"]["id"], units_["prosecution"]);
+  EXPECT_EQ(
+      officer_->Send("POST", "/api/v1/cases/" + case_id + "/withdrawal", Json::object()).status,
+      409);
+  ASSERT_EQ(officer_
+                ->Send("POST", "/api/v1/cases/" + case_id + "/transitions",
+                       {{"track", "justice"}, {"to", "complaint"}})
+                .status,
+            200);
+  Json close = {{"track", "justice"},
+                {"to", "closed_without_action"},
+                {"reason", "complaint withdrawn"},
+                {"close_reason", "survivor_request"}};
+  r = prosecutor->Send("POST", "/api/v1/cases/" + case_id + "/transitions", close);
+  EXPECT_EQ(r.status, 409) << r.body;
+  EXPECT_EQ(FieldOf(r), "to");
+  // The review appears in the prosecutor's inbox; done with pressure suspected, it suggests an
+  // investigation.
+  Json inbox = prosecutor->Get("/api/v1/inbox").json();
+  ASSERT_EQ(inbox["items"].size(), 1u) << inbox.dump();
+  EXPECT_EQ(inbox["items"][0]["id"], review);
+  r = prosecutor->Send(
+      "POST", "/api/v1/work-items/" + review + "/complete",
+      {{"outcome_code", "pressure_suspected"}, {"outcome", "Threats by the husband's family"}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json()["suggested_instruction_type"], "investigate_withdrawal");
+  r = prosecutor->Send("POST", "/api/v1/cases/" + case_id + "/instructions",
+                       {{"type", "investigate_withdrawal"},
+                        {"target_unit_id", units_["police"]},
+                        {"parent_id", review}});
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(prosecutor->Send("POST", "/api/v1/cases/" + case_id + "/transitions", close).status,
+            200);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, CoordinationApiTest, ::testing::ValuesIn(Backends()),
                          [](const auto& info) { return info.param; });
 

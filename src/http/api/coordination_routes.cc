@@ -107,6 +107,10 @@ Json EncodeItem(const coordination::WorkItem& w, Micros now) {
             {"parent_id", OptJson(w.parent_id)},
             {"document_ids", w.document_ids},
             {"text_withheld", w.text_withheld}};
+  if (w.kind == "withdrawal_review" && w.outcome_code == "pressure_suspected") {
+    // The next step the prosecution should consider: POST .../instructions with parent_id.
+    j["suggested_instruction_type"] = "investigate_withdrawal";
+  }
   if (!w.text_withheld) {
     j["note"] = OptJson(w.note);
     j["outcome"] = OptJson(w.outcome);
@@ -219,6 +223,26 @@ void RegisterCoordinationRoutes(Router& router, ApiDeps& deps) {
         if (s.ok()) s = r.Finish();
         if (!s.ok()) return Err(s);
         return reply(d.coordination->Issue(Call().ctx, in), 201);
+      });
+  add("POST", "/api/v1/cases/{id}/withdrawal", "case.withdrawal.record",
+      "record that she withdrew her complaint; opens a review for the prosecution",
+      [&d, id, reply](Request& req) {
+        auto body = Body(req);
+        if (!body.ok()) return Err(body.status());
+        ObjectReader r(*body);
+        coordination::WithdrawalInput in;
+        in.case_id = id(req);
+        Status s = r.Check();
+        if (s.ok()) {
+          auto t = OptTimeField(r, "withdrawn_at");
+          if (t.ok()) in.withdrawn_at = *t;
+          s = t.status();
+        }
+        if (s.ok()) s = r.OptString("note", &in.note, 1, 4000, true);
+        if (s.ok()) s = r.OptString("acting_unit_id", &in.acting_unit_id, 1, 64);
+        if (s.ok()) s = r.Finish();
+        if (!s.ok()) return Err(s);
+        return reply(d.coordination->RecordWithdrawal(Call().ctx, in), 201);
       });
   add("GET", "/api/v1/cases/{id}/work-items", "work_item.list",
       "the case's instructions, reviews and follow-ups", [&d, id, now](Request& req) {

@@ -67,6 +67,7 @@ CREATE TABLE work_items (
   note_sealed {{BLOB}},
   escalated_at BIGINT,
   measure_id TEXT REFERENCES protection_measures (id),
+  incident_id TEXT REFERENCES incidents (id),
   parent_id TEXT REFERENCES work_items (id),
   updated_at BIGINT NOT NULL
 );
