@@ -4,6 +4,7 @@
 
 #include "crypto/encoding.h"
 #include "demo/seed_cases.h"
+#include "demo/seed_coordination.h"
 #include "demo/seed_directory.h"
 #include "identity/unit_service.h"
 #include "identity/user_service.h"
@@ -116,6 +117,7 @@ StatusOr<SeedReport> SeedDemo(const identity::Deps& deps, const SeedOptions& opt
   ASSIGN_OR_RETURN(report.directory_services, SeedDirectory(deps, unit_ids));
   if (options.cases > 0) {
     ASSIGN_OR_RETURN(report.cases, SeedCases(deps, unit_ids, user_ids, options.cases));
+    ASSIGN_OR_RETURN(report.work_items, SeedCoordination(deps, unit_ids, user_ids));
   }
   return report;
 }

@@ -30,6 +30,7 @@ struct SeedReport {
   int users = 0;
   int cases = 0;
   int directory_services = 0;
+  int work_items = 0;  // instructions and reviews (health follow-ups not counted)
 };
 
 struct SeedOptions {
