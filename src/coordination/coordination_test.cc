@@ -652,6 +652,8 @@ TEST_P(CoordinationTest, FollowupsWaitForAHealthUnitAndAreAddressedWhenOneGetsCo
       Count("SELECT COUNT(*) FROM work_items WHERE case_id = ? AND target_unit_id IS NULL", {id}),
       5);
   EXPECT_TRUE(svc_->InboxOf(*doctor_)->items.empty());
+  // Unassigned, they alert no one yet (emergency contraception and PEP are already overdue).
+  EXPECT_EQ(*escalator_->Sweep(clock_.Now()), 0);
   cases::ConsentInput medical;
   medical.unit_id = health_;
   medical.purposes = {"medical_care"};
@@ -660,6 +662,10 @@ TEST_P(CoordinationTest, FollowupsWaitForAHealthUnitAndAreAddressedWhenOneGetsCo
                   {id, health_}),
             5);
   EXPECT_EQ(svc_->InboxOf(*doctor_)->items.size(), 5u);
+  EXPECT_EQ(*escalator_->Sweep(clock_.Now()), 2);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM alerts WHERE unit_id = ? AND kind = 'work_item_overdue'",
+                  {health_}),
+            2);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, CoordinationTest, ::testing::Values("sqlite", "postgresql"),

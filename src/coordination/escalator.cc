@@ -18,7 +18,8 @@ StatusOr<int> Escalator::Sweep(Micros now, int batch) {
     ASSIGN_OR_RETURN(auto items,
                      internal::QueryItems(tx,
                                           "w.state IN ('issued', 'acknowledged', 'in_progress') "
-                                          "AND w.escalated_at IS NULL AND w.due_at < ?",
+                                          "AND w.escalated_at IS NULL AND w.due_at < ? "
+                                          "AND w.target_unit_id IS NOT NULL",
                                           {now}, "w.due_at, w.id", batch));
     for (const auto& w : items) {
       // Conditional: another process sweeping at the same time escalates it instead.
