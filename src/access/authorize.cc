@@ -491,6 +491,18 @@ Decision WithdrawalRecord(const Subject& s, const Resource& r) {
       "record a withdrawal (justice staff)");
 }
 
+// Protection measures are ordered by prosecutors and judges (their unit heads and clerks record
+// them).
+Decision MeasureIssue(const Subject& s, const Resource& r) {
+  return CaseAccess(
+      s, r, Reach::kSubstance, false,
+      [](const Membership& m) {
+        return (m.sector == "prosecution" || m.sector == "court") &&
+               In({"prosecutor", "judge", "unit_head", "clerk"}, m.role);
+      },
+      "record protection measures (prosecution and court)");
+}
+
 // r.unit_id: the item's target unit; r.unit_ids: the issuing unit.
 Decision WorkItemAct(const Subject& s, const Resource& r) {
   if (Excluded(s, r)) return Deny(kExcludedReason);
@@ -657,6 +669,17 @@ const std::vector<Entry>& Table() {
         "police, gendarmerie, prosecution and court staff (officers, unit heads, prosecutors, "
         "clerks, judges) of units that reach the case"},
        WithdrawalRecord},
+      {{"measure.issue",
+        "prosecutors, judges, unit heads and clerks of prosecution and court units that reach the "
+        "case"},
+       MeasureIssue},
+      {{"measure.violation.report",
+        "the opening unit; units with consent beyond coordination (any case role)"},
+       CaseWrite},
+      {{"measure.list",
+        "the opening unit; units with any consent or legal ground; break-the-glass (conditions: "
+        "justice compartment)"},
+       CaseReadCore},
       {{"coordination.inbox", "any staff member: items of their units and items they issued"},
        AnyStaff},
       {{"coordination.stats",

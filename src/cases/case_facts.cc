@@ -1,6 +1,9 @@
 #include "cases/case_facts.h"
 
 #include "cases/case_store.h"
+#include "cases/case_write.h"
+#include "cases/dates.h"
+#include "cases/validate.h"
 
 namespace tamkine::cases {
 
@@ -50,6 +53,26 @@ Status AppendCaseTimeline(storage::Tx& tx, const crypto::Keyring& keyring,
 Status RaiseUnitAlert(storage::Tx& tx, const std::string& unit_id, const std::string& kind,
                       const std::string& case_id, const std::string& ref_id, Micros now) {
   return internal::InsertAlert(tx, unit_id, kind, case_id, ref_id, now);
+}
+
+StatusOr<std::string> WriteCaseIncident(storage::Tx& tx, const Deps& deps,
+                                        const std::string& case_id, const std::string& user_id,
+                                        const std::string& unit_id, const IncidentInput& in,
+                                        const std::string& prefix, Micros now) {
+  ASSIGN_OR_RETURN(internal::CaseRow c, internal::MustLoadCase(tx, case_id));
+  ASSIGN_OR_RETURN(Json identity,
+                   internal::OpenSurvivorPart(tx, *deps.keyring, c.survivor_id, "identity_sealed"));
+  std::optional<Date> birth;
+  if (auto b = internal::JsonOptString(identity, "birth_date")) {
+    ASSIGN_OR_RETURN(birth, ParsePartialDate(*b, "birth_date"));
+  }
+  ASSIGN_OR_RETURN(PreparedIncident p, PrepareIncident(in, prefix, MoroccoDate(now), birth,
+                                                       c.kind == "child", "birth_date"));
+  RETURN_IF_ERROR(internal::TouchCase(tx, case_id, now));
+  std::string id;
+  RETURN_IF_ERROR(
+      internal::WriteIncident(tx, deps, case_id, {user_id, unit_id}, p, prefix, now, &id));
+  return id;
 }
 
 }  // namespace tamkine::cases

@@ -8,6 +8,8 @@
 #include <string>
 
 #include "access/authorize.h"
+#include "cases/deps.h"
+#include "cases/model.h"
 #include "common/clock.h"
 #include "common/status.h"
 #include "storage/store.h"
@@ -61,5 +63,14 @@ Status AppendCaseTimeline(storage::Tx& tx, const crypto::Keyring& keyring,
 // An alert for the heads of `unit_id` (listed with GET /api/v1/alerts).
 Status RaiseUnitAlert(storage::Tx& tx, const std::string& unit_id, const std::string& kind,
                       const std::string& case_id, const std::string& ref_id, Micros now);
+
+// Validates and writes an incident on the case (classification, perpetrators, timeline entry),
+// as `user_id` of `unit_id`: what CaseService::AddIncident writes, for a caller that authorized
+// and audits it itself (a violation of a protection measure). InvalidArgument naming the field
+// under `prefix` ("incident.date", ...). Returns the incident's id.
+StatusOr<std::string> WriteCaseIncident(storage::Tx& tx, const Deps& deps,
+                                        const std::string& case_id, const std::string& user_id,
+                                        const std::string& unit_id, const IncidentInput& in,
+                                        const std::string& prefix, Micros now);
 
 }  // namespace tamkine::cases

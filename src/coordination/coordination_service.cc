@@ -10,6 +10,7 @@
 #include "common/ids.h"
 #include "common/json.h"
 #include "coordination/work_item_store.h"
+#include "crypto/keyring.h"
 #include "identity/unit_service.h"
 
 namespace tamkine::coordination {
@@ -316,36 +317,6 @@ StatusOr<WorkItem> CoordinationService::Act(const access::RequestContext& ctx,
   return *fresh;
 }
 
-namespace {
-
-// The prosecution unit that reviews a withdrawal: one with her consent, the holder or opening
-// unit, one that received an intake, else the prosecution unit of the case's province.
-StatusOr<std::optional<std::string>> ProsecutionUnitOf(storage::Tx& tx, const cases::CaseFacts& c) {
-  const std::pair<const char*, storage::Params> queries[] = {
-      {"SELECT c.unit_id FROM consents c JOIN units u ON u.id = c.unit_id WHERE c.case_id = ? "
-       "AND c.revoked_at IS NULL AND u.sector = 'prosecution' AND u.active = 1 "
-       "ORDER BY c.granted_at, c.id LIMIT 1",
-       {c.id}},
-      {"SELECT id FROM units WHERE id IN (?, ?) AND sector = 'prosecution' AND active = 1 "
-       "ORDER BY id LIMIT 1",
-       {c.holder_unit_id, c.created_by_unit_id}},
-      {"SELECT i.receiving_unit_id FROM intakes i JOIN units u ON u.id = i.receiving_unit_id "
-       "WHERE i.case_id = ? AND u.sector = 'prosecution' AND u.active = 1 "
-       "ORDER BY i.received_at, i.id LIMIT 1",
-       {c.id}},
-      {"SELECT id FROM units WHERE sector = 'prosecution' AND active = 1 AND province_code = ? "
-       "ORDER BY created_at, id LIMIT 1",
-       {c.province_code}},
-  };
-  for (const auto& [sql, params] : queries) {
-    ASSIGN_OR_RETURN(auto row, tx.QueryOne(sql, params));
-    if (row) return std::optional<std::string>(row->Text(0));
-  }
-  return std::optional<std::string>();
-}
-
-}  // namespace
-
 StatusOr<WorkItem> CoordinationService::RecordWithdrawal(const access::RequestContext& ctx,
                                                          const WithdrawalInput& in) {
   if (ctx.subject == nullptr) return Unauthenticated("sign in first");
@@ -365,7 +336,9 @@ StatusOr<WorkItem> CoordinationService::RecordWithdrawal(const access::RequestCo
         ASSIGN_OR_RETURN(cases::CaseFacts c, cases::LoadCaseFacts(tx, in.case_id));
         w.case_id = c.id;
         w.reference_code = c.reference_code;
-        ASSIGN_OR_RETURN(auto unit, ProsecutionUnitOf(tx, c));
+        ASSIGN_OR_RETURN(
+            auto unit, internal::ProsecutionUnitOf(tx, c.id, c.holder_unit_id, c.created_by_unit_id,
+                                                   c.province_code));
         if (!unit) {
           return FailedPrecondition("no prosecution unit can review this withdrawal", "case_id");
         }
@@ -415,6 +388,199 @@ StatusOr<WorkItem> CoordinationService::RecordWithdrawal(const access::RequestCo
   if (!st.ok()) return cases::HideCaseFromExcluded(st, resource, acting);
   Notify({*w.target_unit_id, *w.issuer_unit_id});
   return w;
+}
+
+StatusOr<ProtectionMeasure> CoordinationService::IssueMeasure(const access::RequestContext& ctx,
+                                                              const MeasureInput& in) {
+  if (ctx.subject == nullptr) return Unauthenticated("sign in first");
+  if (!In(MeasureKinds(), in.kind)) {
+    return InvalidArgument("is not a protection measure", "kind");
+  }
+  RETURN_IF_ERROR(ValidateText(in.issuing_authority, "issuing_authority", 2, 300));
+  RETURN_IF_ERROR(ValidateOptText(in.conditions, "conditions", 4000));
+  const Micros now = deps_.clock->Now();
+  if (in.ends_on && (*in.ends_on <= in.starts_on || *in.ends_on <= now)) {
+    return InvalidArgument("must be after starts_on and in the future", "ends_on");
+  }
+  ASSIGN_OR_RETURN(access::Subject acting, ActingAs(*ctx.subject, in.acting_unit_id));
+  access::RequestContext actx = ctx;
+  actx.subject = &acting;
+  ProtectionMeasure m;
+  m.id = NewId();
+  access::Resource resource;
+  Status st = audit::Guarded(
+      *deps_.store, *deps_.clock, actx, {"measure.issue"},
+      [&](storage::Tx& tx) -> StatusOr<access::Resource> {
+        ASSIGN_OR_RETURN(cases::CaseFacts c, cases::LoadCaseFacts(tx, in.case_id));
+        m.case_id = c.id;
+        ASSIGN_OR_RETURN(resource, cases::CaseAccessResource(tx, c.id, acting, now));
+        return resource;
+      },
+      [&](storage::Tx& tx, const access::Decision& d) -> Status {
+        m.kind = in.kind;
+        m.issuing_authority = in.issuing_authority;
+        m.issued_by_unit_id = d.unit_id;
+        m.starts_on = in.starts_on;
+        m.ends_on = in.ends_on;
+        m.conditions = in.conditions;
+        m.state = "active";
+        storage::Value conditions = storage::Null();
+        if (in.conditions) {
+          ASSIGN_OR_RETURN(auto sealed,
+                           deps_.keyring->Seal("protection_measures", "conditions_sealed", m.id,
+                                               *in.conditions));
+          conditions = storage::Blob{std::move(sealed)};
+        }
+        RETURN_IF_ERROR(
+            tx.Exec("INSERT INTO protection_measures (id, case_id, kind, issuing_authority, "
+                    "issued_by_unit_id, issued_by_user_id, starts_on, ends_on, conditions_sealed, "
+                    "state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', "
+                    "?, ?)",
+                    {m.id, m.case_id, m.kind, m.issuing_authority, d.unit_id, acting.user_id,
+                     m.starts_on, storage::Opt(m.ends_on), conditions, now, now})
+                .status());
+        cases::TimelineNote note;
+        note.kind = "protection_measure";
+        note.topic = m.kind;
+        note.to = "active";
+        note.ref_id = m.id;
+        return cases::AppendCaseTimeline(tx, *deps_.keyring, m.case_id, now, acting.user_id,
+                                         d.unit_id, note);
+      });
+  if (!st.ok()) return cases::HideCaseFromExcluded(st, resource, acting);
+  return m;
+}
+
+StatusOr<Violation> CoordinationService::ReportViolation(const access::RequestContext& ctx,
+                                                         const ViolationInput& in) {
+  if (ctx.subject == nullptr) return Unauthenticated("sign in first");
+  RETURN_IF_ERROR(ValidateOptText(in.note, "note", 4000));
+  ASSIGN_OR_RETURN(access::Subject acting, ActingAs(*ctx.subject, in.acting_unit_id));
+  access::RequestContext actx = ctx;
+  actx.subject = &acting;
+  const Micros now = deps_.clock->Now();
+  Violation out;
+  WorkItem& w = out.instruction;
+  w.id = NewId();
+  access::Resource resource;
+  Status st = audit::Guarded(
+      *deps_.store, *deps_.clock, actx, {"measure.violation.report"},
+      [&](storage::Tx& tx) -> StatusOr<access::Resource> {
+        ASSIGN_OR_RETURN(auto m, tx.QueryOne("SELECT case_id, state, kind FROM "
+                                             "protection_measures WHERE id = ?",
+                                             {in.measure_id}));
+        if (!m) return NotFound("no such protection measure");
+        if (m->Text(1) != "active") {
+          return FailedPrecondition("the measure is " + m->Text(1), "measure_id");
+        }
+        ASSIGN_OR_RETURN(cases::CaseFacts c, cases::LoadCaseFacts(tx, m->Text(0)));
+        ASSIGN_OR_RETURN(auto type, internal::LoadType(tx, in.type));
+        if (!type || !type->active) return InvalidArgument("is not in the catalogue", "type");
+        ASSIGN_OR_RETURN(auto unit, identity::LoadUnit(tx, in.target_unit_id));
+        if (!unit || !unit->active) {
+          return InvalidArgument("is not an active unit", "target_unit_id");
+        }
+        if (std::find(type->sectors.begin(), type->sectors.end(), unit->sector) ==
+            type->sectors.end()) {
+          return InvalidArgument(
+              "is a " + unit->sector + " unit, which cannot perform " + type->code,
+              "target_unit_id");
+        }
+        w.case_id = c.id;
+        w.reference_code = c.reference_code;
+        w.kind = "instruction";
+        w.type = type->code;
+        w.priority = "urgent";
+        w.target_unit_id = unit->id;
+        w.target_unit_name = unit->name;
+        w.issued_at = now;
+        w.recorded_at = now;
+        w.due_at = now + DeadlineFor(*type, "urgent");
+        w.state = "issued";
+        w.version = 1;
+        w.note = in.note;
+        w.measure_id = in.measure_id;
+        w.updated_at = now;
+        ASSIGN_OR_RETURN(resource, cases::CaseAccessResource(tx, c.id, acting, now));
+        return resource;
+      },
+      [&](storage::Tx& tx, const access::Decision& d) -> Status {
+        const cases::Deps case_deps{deps_.store, deps_.keyring, deps_.clock, nullptr, {}};
+        ASSIGN_OR_RETURN(out.incident_id,
+                         cases::WriteCaseIncident(tx, case_deps, w.case_id, acting.user_id,
+                                                  d.unit_id, in.incident, "incident", now));
+        w.issuer_user_id = acting.user_id;
+        w.issuer_unit_id = d.unit_id;
+        w.incident_id = out.incident_id;
+        RETURN_IF_ERROR(internal::InsertItem(tx, *deps_.keyring, w));
+        cases::TimelineNote violated;
+        violated.kind = "protection_measure_violated";
+        violated.ref_id = in.measure_id;
+        RETURN_IF_ERROR(cases::AppendCaseTimeline(tx, *deps_.keyring, w.case_id, now,
+                                                  acting.user_id, d.unit_id, violated));
+        cases::TimelineNote note;
+        note.kind = "work_item";
+        note.topic = Topic(w);
+        note.to = "issued";
+        note.ref_id = w.id;
+        return cases::AppendCaseTimeline(tx, *deps_.keyring, w.case_id, now, acting.user_id,
+                                         d.unit_id, note);
+      });
+  if (!st.ok()) return cases::HideCaseFromExcluded(st, resource, acting);
+  Notify({*w.target_unit_id, *w.issuer_unit_id});
+  return out;
+}
+
+StatusOr<std::vector<ProtectionMeasure>> CoordinationService::Measures(
+    const access::RequestContext& ctx, const std::string& case_id) {
+  if (ctx.subject == nullptr) return Unauthenticated("sign in first");
+  std::vector<ProtectionMeasure> out;
+  access::Resource resource;
+  Status st = audit::Guarded(
+      *deps_.store, *deps_.clock, ctx, {"measure.list"},
+      [&](storage::Tx& tx) -> StatusOr<access::Resource> {
+        ASSIGN_OR_RETURN(cases::CaseFacts c, cases::LoadCaseFacts(tx, case_id));
+        ASSIGN_OR_RETURN(resource,
+                         cases::CaseAccessResource(tx, c.id, *ctx.subject, deps_.clock->Now()));
+        return resource;
+      },
+      [&](storage::Tx& tx, const access::Decision&) -> Status {
+        access::Resource justice = resource;
+        justice.subtype = "justice";
+        const bool reads =
+            access::Authorize(*ctx.subject, "case.read_compartment", justice).allowed;
+        ASSIGN_OR_RETURN(auto rows,
+                         tx.Query("SELECT id, kind, issuing_authority, issued_by_unit_id, "
+                                  "starts_on, ends_on, conditions_sealed, state, reminder_sent_at "
+                                  "FROM protection_measures WHERE case_id = ? ORDER BY starts_on, "
+                                  "id",
+                                  {case_id}));
+        for (const auto& r : rows) {
+          ProtectionMeasure m;
+          m.id = r.Text(0);
+          m.case_id = case_id;
+          m.kind = r.Text(1);
+          m.issuing_authority = r.Text(2);
+          m.issued_by_unit_id = r.Text(3);
+          m.starts_on = r.Int(4);
+          m.ends_on = r.OptInt(5);
+          if (!r.IsNull(6)) {
+            if (reads) {
+              ASSIGN_OR_RETURN(m.conditions,
+                               deps_.keyring->Open("protection_measures", "conditions_sealed", m.id,
+                                                   r.Bytes(6)));
+            } else {
+              m.conditions_withheld = true;
+            }
+          }
+          m.state = r.Text(7);
+          m.reminder_sent_at = r.OptInt(8);
+          out.push_back(std::move(m));
+        }
+        return Status::Ok();
+      });
+  if (!st.ok()) return cases::HideCaseFromExcluded(st, resource, *ctx.subject);
+  return out;
 }
 
 StatusOr<WorkItem> CoordinationService::Get(const access::RequestContext& ctx,

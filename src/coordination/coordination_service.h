@@ -48,6 +48,23 @@ class CoordinationService {
   // FailedPrecondition naming "case_id" when no prosecution unit can be found.
   StatusOr<WorkItem> RecordWithdrawal(const access::RequestContext& ctx, const WithdrawalInput& in);
 
+  // Records a protection measure on the case (prosecution and court staff of a unit that reaches
+  // it). InvalidArgument naming "kind", "issuing_authority", "ends_on" (not after starts_on, or
+  // already past) or "conditions".
+  StatusOr<ProtectionMeasure> IssueMeasure(const access::RequestContext& ctx,
+                                           const MeasureInput& in);
+  // The case's measures (those who see the case's core); conditions only for readers of the
+  // justice compartment.
+  StatusOr<std::vector<ProtectionMeasure>> Measures(const access::RequestContext& ctx,
+                                                    const std::string& case_id);
+
+  // A violation of an active measure, reported by case staff of a unit that reaches the case: in
+  // one transaction, an incident on the case (in.incident, validated like any incident; fields
+  // named "incident.*") and an urgent instruction of in.type to in.target_unit_id (a unit that can
+  // perform it: 400 naming "target_unit_id"), linked to the measure. FailedPrecondition naming
+  // "measure_id" when the measure is not active; nothing is written on any error.
+  StatusOr<Violation> ReportViolation(const access::RequestContext& ctx, const ViolationInput& in);
+
   // One item with its free text (target and issuing units only).
   StatusOr<WorkItem> Get(const access::RequestContext& ctx, const std::string& id);
   // The case's items, newest first, free text withheld; health follow-ups only to readers of the

@@ -668,6 +668,70 @@ TEST_P(CoordinationTest, FollowupsWaitForAHealthUnitAndAreAddressedWhenOneGetsCo
             2);
 }
 
+TEST_P(CoordinationTest, ProtectionMeasuresAreRecordedAndTheirEndIsRemindedOnce) {
+  MeasureInput in;
+  in.case_id = case_id_;
+  in.kind = "contact_ban";
+  in.issuing_authority = "Parquet de Fès (fictif)";
+  in.starts_on = clock_.Now();
+  in.ends_on = clock_.Now() + 30 * 24 * kMicrosPerHour;
+  in.conditions = "No contact by any means, including through relatives";
+  EXPECT_EQ(svc_->IssueMeasure(*officer_, in).status().code(), StatusCode::kPermissionDenied);
+  MeasureInput bad = in;
+  bad.kind = "exile";
+  EXPECT_EQ(svc_->IssueMeasure(*prosecutor_, bad).status().field(), "kind");
+  bad = in;
+  bad.ends_on = in.starts_on;
+  EXPECT_EQ(svc_->IssueMeasure(*prosecutor_, bad).status().field(), "ends_on");
+  auto m = svc_->IssueMeasure(*prosecutor_, in);
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  EXPECT_EQ(m->state, "active");
+  auto listed = svc_->Measures(*officer_, case_id_);  // police read the justice compartment
+  ASSERT_TRUE(listed.ok()) << listed.status().ToString();
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ((*listed)[0].conditions, in.conditions);
+  EXPECT_EQ(svc_->Measures(*doctor_, case_id_).status().code(), StatusCode::kPermissionDenied);
+
+  // 22 days later nothing; 23 days later (7 before the end) one reminder for the prosecution.
+  clock_.Advance(22 * 24 * kMicrosPerHour);
+  EXPECT_EQ(*escalator_->Sweep(clock_.Now()), 0);
+  clock_.Advance(24 * kMicrosPerHour + kMicrosPerMinute);
+  EXPECT_EQ(*escalator_->Sweep(clock_.Now()), 1);
+  EXPECT_EQ(*escalator_->Sweep(clock_.Now()), 0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM work_items WHERE kind = 'measure_expiry' AND "
+                  "target_unit_id = ? AND measure_id = ?",
+                  {prosecution_, m->id}),
+            1);
+  // A violation: an urgent instruction to the police and a linked incident, all or nothing.
+  ViolationInput v;
+  v.measure_id = m->id;
+  v.target_unit_id = health_;
+  v.incident.date = "2026-01-20";
+  v.incident.province_code = "03.01";
+  v.incident.place_type = "home";
+  v.incident.forms = {"psychological"};
+  v.incident.facts.psychological_abuse = true;
+  const int64_t incidents = Count("SELECT COUNT(*) FROM incidents WHERE case_id = ?", {case_id_});
+  EXPECT_EQ(svc_->ReportViolation(*officer_, v).status().field(), "target_unit_id");
+  v.target_unit_id = police_;
+  v.incident.date = "2030-01-01";
+  EXPECT_EQ(svc_->ReportViolation(*officer_, v).status().field(), "incident.date");
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM incidents WHERE case_id = ?", {case_id_}), incidents);
+  v.incident.date = "2026-01-20";
+  auto reported = svc_->ReportViolation(*officer_, v);
+  ASSERT_TRUE(reported.ok()) << reported.status().ToString();
+  EXPECT_EQ(reported->instruction.priority, "urgent");
+  EXPECT_EQ(reported->instruction.type, "arrest_aggressor");
+  EXPECT_EQ(reported->instruction.measure_id, m->id);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM incidents WHERE case_id = ?", {case_id_}), incidents + 1);
+  EXPECT_EQ(svc_->ReportViolation(*doctor_, v).status().code(), StatusCode::kPermissionDenied);
+  // At its end it is ended.
+  clock_.Advance(8 * 24 * kMicrosPerHour);
+  ASSERT_TRUE(escalator_->Sweep(clock_.Now()).ok());
+  EXPECT_EQ((*svc_->Measures(*officer_, case_id_))[0].state, "ended");
+  EXPECT_EQ(svc_->ReportViolation(*officer_, v).status().field(), "measure_id");
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, CoordinationTest, ::testing::Values("sqlite", "postgresql"),
                          [](const auto& info) { return info.param; });
 

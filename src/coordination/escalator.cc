@@ -1,9 +1,11 @@
 #include "coordination/escalator.h"
 
+#include <algorithm>
 #include <set>
 
 #include "audit/audit_log.h"
 #include "cases/case_facts.h"
+#include "common/ids.h"
 #include "coordination/model.h"
 #include "coordination/work_item_store.h"
 
@@ -51,6 +53,53 @@ StatusOr<int> Escalator::Sweep(Micros now, int batch) {
       e.decision = "allowed";
       e.reason = "deadline passed";
       RETURN_IF_ERROR(audit::Append(tx, *deps_.clock, e));
+    }
+    // Protection measures: those past their end are ended; those ending within the lead time get
+    // one reminder item for the prosecution unit in charge of the case.
+    RETURN_IF_ERROR(tx.Exec("UPDATE protection_measures SET state = 'ended', updated_at = ? "
+                            "WHERE state = 'active' AND ends_on IS NOT NULL AND ends_on <= ?",
+                            {now, now})
+                        .status());
+    ASSIGN_OR_RETURN(
+        auto ending,
+        tx.Query("SELECT m.id, m.case_id, m.kind, m.ends_on, c.holder_unit_id, "
+                 "c.created_by_unit_id, c.province_code FROM protection_measures m JOIN cases c "
+                 "ON c.id = m.case_id WHERE m.state = 'active' AND m.ends_on IS NOT NULL AND "
+                 "m.reminder_sent_at IS NULL AND m.ends_on <= ? ORDER BY m.ends_on, m.id LIMIT " +
+                     std::to_string(batch),
+                 {now + deps_.options.measure_reminder_lead}));
+    for (const auto& m : ending) {
+      ASSIGN_OR_RETURN(int64_t changed,
+                       tx.Exec("UPDATE protection_measures SET reminder_sent_at = ? WHERE id = ? "
+                               "AND reminder_sent_at IS NULL",
+                               {now, m.Text(0)}));
+      if (changed != 1) continue;
+      ASSIGN_OR_RETURN(auto unit,
+                       internal::ProsecutionUnitOf(tx, m.Text(1), m.Text(4), m.Text(5), m.Text(6)));
+      if (!unit) continue;
+      WorkItem w;
+      w.id = NewId();
+      w.case_id = m.Text(1);
+      w.kind = "measure_expiry";
+      w.type = m.Text(2);
+      w.priority = "priority";
+      w.target_unit_id = *unit;
+      w.issued_at = now;
+      w.recorded_at = now;
+      w.due_at = std::max(now, m.Int(3));
+      w.state = "issued";
+      w.measure_id = m.Text(0);
+      w.updated_at = now;
+      RETURN_IF_ERROR(internal::InsertItem(tx, *deps_.keyring, w));
+      cases::TimelineNote note;
+      note.kind = "work_item";
+      note.topic = w.kind + ":" + w.type;
+      note.to = "issued";
+      note.ref_id = w.id;
+      RETURN_IF_ERROR(
+          cases::AppendCaseTimeline(tx, *deps_.keyring, w.case_id, now, "", *unit, note));
+      units.insert(*unit);
+      ++escalated;
     }
     return Status::Ok();
   }));

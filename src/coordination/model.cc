@@ -94,6 +94,17 @@ const std::vector<FollowupRule>& HealthFollowups() {
   return kRules;
 }
 
+const std::vector<std::string_view>& MeasureKinds() {
+  static const std::vector<std::string_view> kValues = {"contact_ban",
+                                                        "approach_ban",
+                                                        "communication_ban",
+                                                        "removal_from_home",
+                                                        "return_of_children",
+                                                        "offender_treatment",
+                                                        "pledge"};
+  return kValues;
+}
+
 std::string_view CompartmentOfKind(std::string_view kind) {
   if (kind == "health_followup") return "clinical";
   if (kind == "withdrawal_review") return "justice";

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cases/model.h"
 #include "common/clock.h"
 #include "common/status.h"
 
@@ -130,6 +131,48 @@ const std::vector<FollowupRule>& HealthFollowups();
 
 // The compartment whose readers may see items of `kind` on the case page ("" = the core).
 std::string_view CompartmentOfKind(std::string_view kind);
+
+// Law 103-13 protection measures and the prosecutor's pledge.
+const std::vector<std::string_view>& MeasureKinds();
+
+struct MeasureInput {
+  std::string case_id;
+  std::string kind;               // one of MeasureKinds()
+  std::string issuing_authority;  // e.g. "Parquet de Fès, ordonnance n° …"
+  Micros starts_on = 0;
+  std::optional<Micros> ends_on;          // none: until judgment or definitive
+  std::optional<std::string> conditions;  // sealed, justice compartment
+  std::optional<std::string> acting_unit_id;
+};
+
+struct ProtectionMeasure {
+  std::string id;
+  std::string case_id;
+  std::string kind;
+  std::string issuing_authority;
+  std::string issued_by_unit_id;
+  Micros starts_on = 0;
+  std::optional<Micros> ends_on;
+  std::optional<std::string> conditions;
+  bool conditions_withheld = false;
+  std::string state;  // active | ended | lifted
+  std::optional<Micros> reminder_sent_at;
+};
+
+// A reported violation of a protection measure.
+struct ViolationInput {
+  std::string measure_id;
+  std::string target_unit_id;             // the police or gendarmerie unit to act
+  std::string type = "arrest_aggressor";  // the instruction given, from the catalogue
+  cases::IncidentInput incident;          // what happened (a linked incident on the case)
+  std::optional<std::string> note;        // sealed, on the instruction
+  std::optional<std::string> acting_unit_id;
+};
+
+struct Violation {
+  WorkItem instruction;
+  std::string incident_id;
+};
 
 struct InboxAlert {
   std::string id;

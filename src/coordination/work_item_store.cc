@@ -226,4 +226,31 @@ Status AttachDocuments(storage::Tx& tx, const WorkItem& w, const std::vector<std
   return Status::Ok();
 }
 
+StatusOr<std::optional<std::string>> ProsecutionUnitOf(storage::Tx& tx, const std::string& case_id,
+                                                       const std::string& holder_unit_id,
+                                                       const std::string& created_by_unit_id,
+                                                       const std::string& province_code) {
+  const std::pair<const char*, storage::Params> queries[] = {
+      {"SELECT c.unit_id FROM consents c JOIN units u ON u.id = c.unit_id WHERE c.case_id = ? "
+       "AND c.revoked_at IS NULL AND u.sector = 'prosecution' AND u.active = 1 "
+       "ORDER BY c.granted_at, c.id LIMIT 1",
+       {case_id}},
+      {"SELECT id FROM units WHERE id IN (?, ?) AND sector = 'prosecution' AND active = 1 "
+       "ORDER BY id LIMIT 1",
+       {holder_unit_id, created_by_unit_id}},
+      {"SELECT i.receiving_unit_id FROM intakes i JOIN units u ON u.id = i.receiving_unit_id "
+       "WHERE i.case_id = ? AND u.sector = 'prosecution' AND u.active = 1 "
+       "ORDER BY i.received_at, i.id LIMIT 1",
+       {case_id}},
+      {"SELECT id FROM units WHERE sector = 'prosecution' AND active = 1 AND province_code = ? "
+       "ORDER BY created_at, id LIMIT 1",
+       {province_code}},
+  };
+  for (const auto& [sql, params] : queries) {
+    ASSIGN_OR_RETURN(auto row, tx.QueryOne(sql, params));
+    if (row) return std::optional<std::string>(row->Text(0));
+  }
+  return std::optional<std::string>();
+}
+
 }  // namespace tamkine::coordination::internal

@@ -46,4 +46,11 @@ Status UpdateItem(storage::Tx& tx, const crypto::Keyring& k, const WorkItem& w,
 Status AttachDocuments(storage::Tx& tx, const WorkItem& w, const std::vector<std::string>& ids,
                        const std::string& user_id, Micros now);
 
+// The prosecution unit in charge of a case: one holding her consent, the holder or opening unit,
+// one that received an intake, else the prosecution unit of the case's province.
+StatusOr<std::optional<std::string>> ProsecutionUnitOf(storage::Tx& tx, const std::string& case_id,
+                                                       const std::string& holder_unit_id,
+                                                       const std::string& created_by_unit_id,
+                                                       const std::string& province_code);
+
 }  // namespace tamkine::coordination::internal

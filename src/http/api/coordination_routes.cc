@@ -2,6 +2,7 @@
 // catalogue, instructions on a case, the target unit's actions on a work item, the case's work
 // items, the inbox and the timeliness figures.
 #include "coordination/coordination_service.h"
+#include "http/api/case_codec.h"
 #include "http/api/routes.h"
 
 namespace tamkine::http::api {
@@ -116,6 +117,21 @@ Json EncodeItem(const coordination::WorkItem& w, Micros now) {
     j["outcome"] = OptJson(w.outcome);
     j["refusal_reason"] = OptJson(w.refusal_reason);
   }
+  return j;
+}
+
+Json EncodeMeasure(const coordination::ProtectionMeasure& m) {
+  Json j = {{"id", m.id},
+            {"case_id", m.case_id},
+            {"kind", m.kind},
+            {"issuing_authority", m.issuing_authority},
+            {"issued_by_unit_id", m.issued_by_unit_id},
+            {"starts_on", FormatIsoTimeSeconds(m.starts_on)},
+            {"ends_on", OptTime(m.ends_on)},
+            {"state", m.state},
+            {"reminder_sent_at", OptTime(m.reminder_sent_at)},
+            {"conditions_withheld", m.conditions_withheld}};
+  if (!m.conditions_withheld) j["conditions"] = OptJson(m.conditions);
   return j;
 }
 
@@ -243,6 +259,72 @@ void RegisterCoordinationRoutes(Router& router, ApiDeps& deps) {
         if (s.ok()) s = r.Finish();
         if (!s.ok()) return Err(s);
         return reply(d.coordination->RecordWithdrawal(Call().ctx, in), 201);
+      });
+  add("POST", "/api/v1/cases/{id}/protection-measures", "measure.issue",
+      "record a protection measure", [&d, id](Request& req) {
+        auto body = Body(req);
+        if (!body.ok()) return Err(body.status());
+        ObjectReader r(*body);
+        coordination::MeasureInput in;
+        in.case_id = id(req);
+        std::optional<Micros> starts;
+        Status s = r.Check();
+        if (s.ok()) s = r.Enum("kind", &in.kind, coordination::MeasureKinds());
+        if (s.ok()) s = r.String("issuing_authority", &in.issuing_authority, 2, 300);
+        if (s.ok()) {
+          auto t = OptTimeField(r, "starts_on");
+          if (t.ok()) starts = *t;
+          s = t.status();
+        }
+        if (s.ok()) {
+          auto t = OptTimeField(r, "ends_on");
+          if (t.ok()) in.ends_on = *t;
+          s = t.status();
+        }
+        if (s.ok()) s = r.OptString("conditions", &in.conditions, 1, 4000, true);
+        if (s.ok()) s = r.OptString("acting_unit_id", &in.acting_unit_id, 1, 64);
+        if (s.ok()) s = r.Finish();
+        if (!s.ok()) return Err(s);
+        in.starts_on = starts.value_or(d.clock->Now());
+        auto m = d.coordination->IssueMeasure(Call().ctx, in);
+        if (!m.ok()) return Err(m.status());
+        return Ok(EncodeMeasure(*m), 201);
+      });
+  add("POST", "/api/v1/protection-measures/{id}/violations", "measure.violation.report",
+      "report a violation: an urgent instruction and a linked incident",
+      [&d, id, now](Request& req) {
+        auto body = Body(req);
+        if (!body.ok()) return Err(body.status());
+        ObjectReader r(*body);
+        coordination::ViolationInput in;
+        in.measure_id = id(req);
+        std::optional<std::string> type;
+        const Json* incident = nullptr;
+        Status s = r.Check();
+        if (s.ok()) s = r.String("target_unit_id", &in.target_unit_id, 1, 64);
+        if (s.ok()) s = r.OptString("type", &type, 1, 40);
+        if (s.ok()) s = r.Object("incident", &incident);
+        if (s.ok()) s = r.OptString("note", &in.note, 1, 4000, true);
+        if (s.ok()) s = r.OptString("acting_unit_id", &in.acting_unit_id, 1, 64);
+        if (s.ok()) s = r.Finish();
+        if (!s.ok()) return Err(s);
+        if (type) in.type = *type;
+        auto inc = DecodeIncident(*incident, "incident.");
+        if (!inc.ok()) return Err(inc.status());
+        in.incident = std::move(*inc);
+        auto v = d.coordination->ReportViolation(Call().ctx, in);
+        if (!v.ok()) return Err(v.status());
+        return Ok(
+            {{"instruction", EncodeItem(v->instruction, now())}, {"incident_id", v->incident_id}},
+            201);
+      });
+  add("GET", "/api/v1/cases/{id}/protection-measures", "measure.list",
+      "the case's protection measures", [&d, id](Request& req) {
+        auto list = d.coordination->Measures(Call().ctx, id(req));
+        if (!list.ok()) return Err(list.status());
+        Json items = Json::array();
+        for (const auto& m : *list) items.push_back(EncodeMeasure(m));
+        return Ok({{"items", items}});
       });
   add("GET", "/api/v1/cases/{id}/work-items", "work_item.list",
       "the case's instructions, reviews and follow-ups", [&d, id, now](Request& req) {
