@@ -58,6 +58,25 @@ Status ValidateOptText(const std::optional<std::string>& v, const char* field, s
 
 std::string Topic(const WorkItem& w) { return w.kind + ":" + w.type; }
 
+// A type of the catalogue that is in use; InvalidArgument naming "type" otherwise.
+StatusOr<InstructionType> ActiveType(storage::Tx& tx, const std::string& code) {
+  ASSIGN_OR_RETURN(auto type, internal::LoadType(tx, code));
+  if (!type || !type->active) return InvalidArgument("is not in the catalogue", "type");
+  return *type;
+}
+
+// An active unit of a sector that can perform `type`; InvalidArgument naming "target_unit_id".
+StatusOr<identity::Unit> UnitThatCanPerform(storage::Tx& tx, const std::string& unit_id,
+                                            const InstructionType& type) {
+  ASSIGN_OR_RETURN(auto unit, identity::LoadUnit(tx, unit_id));
+  if (!unit || !unit->active) return InvalidArgument("is not an active unit", "target_unit_id");
+  if (std::find(type.sectors.begin(), type.sectors.end(), unit->sector) == type.sectors.end()) {
+    return InvalidArgument("is a " + unit->sector + " unit, which cannot perform " + type.code,
+                           "target_unit_id");
+  }
+  return *unit;
+}
+
 }  // namespace
 
 Status ValidateInstructionType(const InstructionType& t) {
@@ -157,28 +176,18 @@ StatusOr<WorkItem> CoordinationService::Issue(const access::RequestContext& ctx,
       *deps_.store, *deps_.clock, actx, {"instruction.issue"},
       [&](storage::Tx& tx) -> StatusOr<access::Resource> {
         ASSIGN_OR_RETURN(cases::CaseFacts c, cases::LoadCaseFacts(tx, in.case_id));
-        ASSIGN_OR_RETURN(auto type, internal::LoadType(tx, in.type));
-        if (!type || !type->active) return InvalidArgument("is not in the catalogue", "type");
-        ASSIGN_OR_RETURN(auto unit, identity::LoadUnit(tx, in.target_unit_id));
-        if (!unit || !unit->active) {
-          return InvalidArgument("is not an active unit", "target_unit_id");
-        }
-        if (std::find(type->sectors.begin(), type->sectors.end(), unit->sector) ==
-            type->sectors.end()) {
-          return InvalidArgument(
-              "is a " + unit->sector + " unit, which cannot perform " + type->code,
-              "target_unit_id");
-        }
+        ASSIGN_OR_RETURN(auto type, ActiveType(tx, in.type));
+        ASSIGN_OR_RETURN(auto unit, UnitThatCanPerform(tx, in.target_unit_id, type));
         w.case_id = c.id;
         w.reference_code = c.reference_code;
         w.kind = "instruction";
-        w.type = type->code;
-        w.priority = in.priority.value_or(type->default_priority);
-        w.target_unit_id = unit->id;
-        w.target_unit_name = unit->name;
+        w.type = type.code;
+        w.priority = in.priority.value_or(type.default_priority);
+        w.target_unit_id = unit.id;
+        w.target_unit_name = unit.name;
         w.issued_at = issued_at;
         w.recorded_at = now;
-        w.due_at = issued_at + DeadlineFor(*type, w.priority);
+        w.due_at = issued_at + DeadlineFor(type, w.priority);
         if (in.due_at) {
           if (*in.due_at <= now) return InvalidArgument("is in the past", "due_at");
           w.due_at = *in.due_at;
@@ -474,28 +483,18 @@ StatusOr<Violation> CoordinationService::ReportViolation(const access::RequestCo
           return FailedPrecondition("the measure is " + m->Text(1), "measure_id");
         }
         ASSIGN_OR_RETURN(cases::CaseFacts c, cases::LoadCaseFacts(tx, m->Text(0)));
-        ASSIGN_OR_RETURN(auto type, internal::LoadType(tx, in.type));
-        if (!type || !type->active) return InvalidArgument("is not in the catalogue", "type");
-        ASSIGN_OR_RETURN(auto unit, identity::LoadUnit(tx, in.target_unit_id));
-        if (!unit || !unit->active) {
-          return InvalidArgument("is not an active unit", "target_unit_id");
-        }
-        if (std::find(type->sectors.begin(), type->sectors.end(), unit->sector) ==
-            type->sectors.end()) {
-          return InvalidArgument(
-              "is a " + unit->sector + " unit, which cannot perform " + type->code,
-              "target_unit_id");
-        }
+        ASSIGN_OR_RETURN(auto type, ActiveType(tx, in.type));
+        ASSIGN_OR_RETURN(auto unit, UnitThatCanPerform(tx, in.target_unit_id, type));
         w.case_id = c.id;
         w.reference_code = c.reference_code;
         w.kind = "instruction";
-        w.type = type->code;
+        w.type = type.code;
         w.priority = "urgent";
-        w.target_unit_id = unit->id;
-        w.target_unit_name = unit->name;
+        w.target_unit_id = unit.id;
+        w.target_unit_name = unit.name;
         w.issued_at = now;
         w.recorded_at = now;
-        w.due_at = now + DeadlineFor(*type, "urgent");
+        w.due_at = now + DeadlineFor(type, "urgent");
         w.state = "issued";
         w.version = 1;
         w.note = in.note;
