@@ -509,6 +509,77 @@ Decision MemberOfRecordUnit(const Subject& s, const Resource& r) {
   return Deny("only staff of the shelter's unit record admissions and exits");
 }
 
+// --- Coordination (docs/coordination.md) -------------------------------------------------------
+// Instructions are given by prosecutors and unit heads of a unit that works on the case; the
+// target unit's case staff act on them; the parties (target and issuing units) read them.
+Decision InstructionIssue(const Subject& s, const Resource& r) {
+  return CaseAccess(
+      s, r, Reach::kSubstance, false,
+      [](const Membership& m) { return m.role == "prosecutor" || m.role == "unit_head"; },
+      "give instructions on this case (prosecutors and unit heads)");
+}
+
+// Her withdrawal of the complaint is recorded by the justice staff who work on the case.
+Decision WithdrawalRecord(const Subject& s, const Resource& r) {
+  return CaseAccess(
+      s, r, Reach::kSubstance, false,
+      [](const Membership& m) {
+        return In(kJustice, m.sector) &&
+               In({"officer", "unit_head", "prosecutor", "clerk", "judge"}, m.role);
+      },
+      "record a withdrawal (justice staff)");
+}
+
+// Protection measures are ordered by prosecutors and judges (their unit heads and clerks record
+// them).
+Decision MeasureIssue(const Subject& s, const Resource& r) {
+  return CaseAccess(
+      s, r, Reach::kSubstance, false,
+      [](const Membership& m) {
+        return (m.sector == "prosecution" || m.sector == "court") &&
+               In({"prosecutor", "judge", "unit_head", "clerk"}, m.role);
+      },
+      "record protection measures (prosecution and court)");
+}
+
+// r.unit_id: the item's target unit; r.unit_ids: the issuing unit.
+Decision WorkItemAct(const Subject& s, const Resource& r) {
+  if (Excluded(s, r)) return Deny(kExcludedReason);
+  for (const auto& m : s.memberships) {
+    if (IsCaseStaff(m) && !r.unit_id.empty() && m.unit_id == r.unit_id) {
+      return Allow("case staff of the unit the item is addressed to", &m);
+    }
+  }
+  return Deny("only case staff of the unit the item is addressed to act on it");
+}
+
+Decision WorkItemParty(const Subject& s, const Resource& r) {
+  if (Excluded(s, r)) return Deny(kExcludedReason);
+  for (const auto& m : s.memberships) {
+    if (!IsCaseStaff(m)) continue;
+    if (!r.unit_id.empty() && m.unit_id == r.unit_id) return Allow("target unit of the item", &m);
+    for (const auto& u : r.unit_ids) {
+      if (!u.empty() && u == m.unit_id) return Allow("unit that issued the item", &m);
+    }
+  }
+  return Deny("only the unit the item is addressed to and the unit that issued it read it");
+}
+
+// Aggregates only: administrators, commission members, and unit heads for their own units
+// (r.unit_id: the unit asked about, "" for all the caller may see).
+Decision TimelinessStats(const Subject& s, const Resource& r) {
+  if (const Membership* m = FindRole(s, "administrator")) return Allow("administrator", m);
+  if (const Membership* m = FindRole(s, "commission_member")) {
+    return Allow("commission member", m);
+  }
+  for (const auto& m : s.memberships) {
+    if (m.role == "unit_head" && (r.unit_id.empty() || m.unit_id == r.unit_id)) {
+      return Allow("head of the unit", &m);
+    }
+  }
+  return Deny("timeliness figures are for administrators, commission members and unit heads");
+}
+
 struct Entry {
   ActionPolicy policy;
   Rule rule;
@@ -639,6 +710,43 @@ const std::vector<Entry>& Table() {
         "administrators, commission members and unit heads, for any area: aggregates only, "
         "every count under the threshold withheld with its complements"},
        StatisticsReader},
+      // Coordination: instructions, reviews, follow-ups, the inbox and timeliness figures.
+      {{"instruction.catalogue.read", "any staff member"}, AnyStaff},
+      {{"instruction.catalogue.write", "administrators"}, AdministratorOnly},
+      {{"instruction.issue",
+        "prosecutors and unit heads of units that reach the case (opening unit or consent beyond "
+        "coordination)"},
+       InstructionIssue},
+      {{"work_item.act", "case staff of the unit the item is addressed to"}, WorkItemAct},
+      {{"work_item.read",
+        "case staff of the unit the item is addressed to or of the unit that "
+        "issued it"},
+       WorkItemParty},
+      {{"work_item.list",
+        "the opening unit; units with any consent or legal ground; break-the-glass (free text "
+        "withheld)"},
+       CaseReadCore},
+      {{"case.withdrawal.record",
+        "police, gendarmerie, prosecution and court staff (officers, unit heads, prosecutors, "
+        "clerks, judges) of units that reach the case"},
+       WithdrawalRecord},
+      {{"measure.issue",
+        "prosecutors, judges, unit heads and clerks of prosecution and court units that reach the "
+        "case"},
+       MeasureIssue},
+      {{"measure.violation.report",
+        "the opening unit; units with consent beyond coordination (any case role)"},
+       CaseWrite},
+      {{"measure.list",
+        "the opening unit; units with any consent or legal ground; break-the-glass (conditions: "
+        "justice compartment)"},
+       CaseReadCore},
+      {{"coordination.inbox", "any staff member: items of their units and items they issued"},
+       AnyStaff},
+      {{"coordination.stats",
+        "administrators and commission members; unit heads for their own units (aggregates "
+        "only)"},
+       TimelinessStats},
   };
   return kTable;
 }

@@ -273,7 +273,9 @@ Status WriteIncident(storage::Tx& tx, const Deps& deps, const std::string& case_
   e.topic = std::string(p.classification.gbv_type);
   e.ref_id = id;
   e.visibility = "summary";
-  return AppendEvent(tx, k, case_id, now, actor.user_id, actor.unit_id, e);
+  RETURN_IF_ERROR(AppendEvent(tx, k, case_id, now, actor.user_id, actor.unit_id, e));
+  if (deps.hooks != nullptr) return deps.hooks->AfterWrite(tx, case_id, now);
+  return Status::Ok();
 }
 
 Status WriteConsent(storage::Tx& tx, const Deps& deps, const std::string& case_id,
@@ -314,6 +316,7 @@ Status WriteConsent(storage::Tx& tx, const Deps& deps, const std::string& case_i
                             {*c.legal_ground, case_id})
                         .status());
   }
+  if (deps.hooks != nullptr) return deps.hooks->AfterWrite(tx, case_id, now);
   return Status::Ok();
 }
 
@@ -365,6 +368,7 @@ Status WriteTransition(storage::Tx& tx, const Deps& deps, const CaseRow& c, cons
   const bool justice = in.track == "justice";
   const std::string from = justice ? c.justice_status : c.service_status;
   ASSIGN_OR_RETURN(MoveKind kind, CheckMove(in.track, from, in.to));
+  if (deps.hooks != nullptr) RETURN_IF_ERROR(deps.hooks->BeforeMove(tx, c.id, in.track, in.to));
   if (kind == MoveKind::kClose) {
     if (!in.close_reason) return InvalidArgument("is required to close", "close_reason");
     RETURN_IF_ERROR(CheckEnum(CloseReasons(), *in.close_reason, "close_reason"));

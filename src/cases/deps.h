@@ -3,6 +3,7 @@
 
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cases/model.h"
@@ -53,6 +54,19 @@ class DocumentShares {
       storage::Tx& tx, const std::string& case_id) = 0;
 };
 
+// Other modules' say on writes to a case (coordination/case_hooks.h implements it; cases must not
+// depend on coordination). Both calls run inside the write's transaction: an error undoes the
+// whole write.
+class CaseHooks {
+ public:
+  virtual ~CaseHooks() = default;
+  // Before a track moves to `to`; a non-OK status (FailedPrecondition naming "to") refuses it.
+  virtual Status BeforeMove(storage::Tx& tx, const std::string& case_id, std::string_view track,
+                            std::string_view to) = 0;
+  // After an incident or a consent was written on the case (at intake too).
+  virtual Status AfterWrite(storage::Tx& tx, const std::string& case_id, Micros now) = 0;
+};
+
 struct Options {
   // A child's case must be reported to the child protection support centre within this time.
   Micros child_report_deadline = 72 * kMicrosPerHour;
@@ -70,6 +84,7 @@ struct Deps {
   DuplicateFinder* duplicates = nullptr;  // optional
   Options options;
   DocumentShares* document_shares = nullptr;  // optional: without it no document is shared
+  CaseHooks* hooks = nullptr;  // optional
 };
 
 }  // namespace tamkine::cases

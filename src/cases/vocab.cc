@@ -93,7 +93,8 @@ const Vocabulary& BtgReviewOutcomes() {
   return kValues;
 }
 const Vocabulary& AlertKinds() {
-  static const Vocabulary kValues = {"high_risk", "break_glass", "intake_attached"};
+  static const Vocabulary kValues = {"high_risk", "break_glass", "intake_attached",
+                                     "work_item_overdue"};
   return kValues;
 }
 const Vocabulary& RiskLevels() {

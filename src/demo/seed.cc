@@ -4,6 +4,7 @@
 
 #include "crypto/encoding.h"
 #include "demo/seed_cases.h"
+#include "demo/seed_coordination.h"
 #include "demo/seed_directory.h"
 #include "demo/seed_referrals.h"
 #include "identity/unit_service.h"
@@ -118,6 +119,7 @@ StatusOr<SeedReport> SeedDemo(const identity::Deps& deps, const SeedOptions& opt
   if (options.cases > 0) {
     ASSIGN_OR_RETURN(report.cases, SeedCases(deps, unit_ids, user_ids, options.cases));
     ASSIGN_OR_RETURN(report.referrals, SeedReferrals(deps, unit_ids, user_ids));
+    ASSIGN_OR_RETURN(report.work_items, SeedCoordination(deps, unit_ids, user_ids));
   }
   return report;
 }

@@ -31,6 +31,7 @@ struct SeedReport {
   int cases = 0;
   int directory_services = 0;
   int referrals = 0;
+  int work_items = 0;  // instructions and reviews (health follow-ups not counted)
 };
 
 struct SeedOptions {

@@ -26,6 +26,9 @@ const std::vector<SealedTable>& SealedTables() {
       {"case_merges", "id", {"reason_sealed", "unmerge_reason_sealed"}},
       // Referrals (v006_referrals.cc, docs/referrals.md).
       {"referrals", "id", {"reason_sealed", "decision_sealed", "next_step_sealed"}},
+      // Coordination (v005_coordination.cc, docs/coordination.md).
+      {"work_items", "id", {"outcome_sealed", "refusal_sealed", "note_sealed"}},
+      {"protection_measures", "id", {"conditions_sealed"}},
   };
   return kTables;
 }

@@ -16,6 +16,9 @@
 #include "cases/duplicates.h"
 #include "cases/self_report.h"
 #include "cases/sharing_service.h"
+#include "coordination/case_hooks.h"
+#include "coordination/coordination_service.h"
+#include "coordination/escalator.h"
 #include "demo/seed.h"
 #include "directory/directory_service.h"
 #include "http/api/api.h"
@@ -124,6 +127,49 @@ class Housekeeper {
   std::thread thread_;
 };
 
+// Escalation of overdue work items (coordination/escalator.h), every `seconds`.
+// Thread safety: Stop may be called from any thread; the loop wakes at once.
+class EscalationTimer {
+ public:
+  EscalationTimer(coordination::Escalator* escalator, const Clock* clock, int seconds)
+      : escalator_(escalator), clock_(clock), seconds_(seconds), thread_([this] { Loop(); }) {}
+  ~EscalationTimer() { Stop(); }
+  EscalationTimer(const EscalationTimer&) = delete;
+  EscalationTimer& operator=(const EscalationTimer&) = delete;
+  void Stop() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  void Loop() {
+    std::unique_lock<std::mutex> lock(mu_);
+    while (!stop_) {
+      lock.unlock();
+      auto n = escalator_->Sweep(clock_->Now());
+      if (!n.ok()) {
+        spdlog::warn("escalation sweep failed: {}", n.status().ToString());
+      } else if (*n > 0) {
+        spdlog::info("escalated {} overdue work items", *n);
+      }
+      lock.lock();
+      cv_.wait_for(lock, std::chrono::seconds(seconds_), [this] { return stop_; });
+    }
+  }
+
+  coordination::Escalator* escalator_;
+  const Clock* clock_;
+  int seconds_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
 }  // namespace
 
 int RunServe(const Paths& paths, const ServeOptions& o) {
@@ -165,13 +211,21 @@ int RunServe(const Paths& paths, const ServeOptions& o) {
     return 1;
   }
   spdlog::info("duplicate index: {} cases", *indexed);
+  // Coordination: its hooks keep the justice track open during a withdrawal review and schedule
+  // health follow-ups; on_changed stays empty until live updates and notifications are wired.
+  const coordination::Deps coordination_deps{rt->store.get(), rt->keyring.get(), rt->clock, {}, {}};
+  coordination::CoordinationCaseHooks case_hooks(coordination_deps);
   // Referrals: documents sent with a live referral are readable by the receiving unit
   // (cases::DocumentShares). on_changed is for live updates and notifications, not wired yet.
   referrals::ReferralService referral_service(
       referrals::Deps{rt->store.get(), rt->keyring.get(), rt->clock, nullptr});
-  const cases::Deps case_deps{
-      rt->store.get(),          rt->keyring.get(), rt->clock, &duplicate_finder, {},
-      referral_service.shares()};
+  const cases::Deps case_deps{rt->store.get(),
+                              rt->keyring.get(),
+                              rt->clock,
+                              &duplicate_finder,
+                              {},
+                              referral_service.shares(),
+                              &case_hooks};
   cases::CaseService case_service(case_deps);
   cases::SharingService case_sharing(case_deps);
   cases::DocumentService case_documents(case_deps);
@@ -181,6 +235,8 @@ int RunServe(const Paths& paths, const ServeOptions& o) {
   stats::CaseFacts case_facts(rt->store.get());
   stats::StatsService stats_service(
       stats::StatsDeps{rt->store.get(), rt->clock, &case_facts, o.stats_threshold});
+  coordination::CoordinationService coordination_service(coordination_deps);
+  coordination::Escalator escalator(coordination_deps);
   http::Metrics metrics;
   storage::Store* store = rt->store.get();
   metrics.RegisterGauge("tamkine_db_up", "1 when the database answers",
@@ -202,6 +258,7 @@ int RunServe(const Paths& paths, const ServeOptions& o) {
   deps.directory = &directory_service;
   deps.stats = &stats_service;
   deps.referrals = &referral_service;
+  deps.coordination = &coordination_service;
   deps.clock = rt->clock;
   deps.metrics = &metrics;
   deps.ready = [store] { return store->Ping(); };
@@ -230,11 +287,13 @@ int RunServe(const Paths& paths, const ServeOptions& o) {
     return 1;
   }
   Housekeeper housekeeper(rt.get(), o.checkpoint_interval_seconds);
+  EscalationTimer escalation(&escalator, rt->clock, kEscalationSweepSeconds);
   std::printf("listening on %s://%s:%u\n", deps.tls ? "https" : "http", o.address.c_str(),
               server.port());
   if (o.demo) std::printf("demo accounts and password: docs/DEMO.md\n");
   std::fflush(stdout);
   server.Run();
+  escalation.Stop();
   housekeeper.Stop();
   spdlog::info("stopped");
   return 0;

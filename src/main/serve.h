@@ -15,6 +15,8 @@ namespace tamkine::app {
 
 // How often a running server re-reads the keyring (to pick up `keys rotate` from another process).
 inline constexpr int kKeyringRefreshSeconds = 5;
+// How often overdue work items are looked for and escalated (docs/coordination.md).
+inline constexpr int kEscalationSweepSeconds = 30;
 
 struct ServeOptions {
   std::string address = "127.0.0.1";

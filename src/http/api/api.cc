@@ -459,6 +459,7 @@ void Api::RegisterRoutes() {
   RegisterSelfReportRoutes(router_, d);
   RegisterStatsRoutes(router_, d);
   RegisterReferralRoutes(router_, d);
+  RegisterCoordinationRoutes(router_, d);
 }
 
 }  // namespace tamkine::http::api

@@ -30,6 +30,8 @@ class StatsService;
 }  // namespace stats
 namespace referrals {
 class ReferralService;
+namespace coordination {
+class CoordinationService;
 }
 namespace identity {
 class UnitService;
@@ -56,6 +58,7 @@ struct ApiDeps {
   directory::DirectoryService* directory = nullptr;
   stats::StatsService* stats = nullptr;
   referrals::ReferralService* referrals = nullptr;
+  coordination::CoordinationService* coordination = nullptr;
   const Clock* clock = nullptr;
   Metrics* metrics = nullptr;
   std::function<Status()> ready;   // checks the database for /readyz

@@ -55,4 +55,8 @@ void RegisterReferralRoutes(Router& router, ApiDeps& deps);
 // The commissions' statistics (stats_routes.cc, docs/openapi/50-stats.json).
 void RegisterStatsRoutes(Router& router, ApiDeps& deps);
 
+// Coordination: instructions, work items, inbox, timeliness (coordination_routes.cc,
+// docs/openapi/40-coordination.json).
+void RegisterCoordinationRoutes(Router& router, ApiDeps& deps);
+
 }  // namespace tamkine::http::api

@@ -139,6 +139,8 @@ std::vector<Migration> SchemaMigrations(std::string_view dialect) {
       {2, "cases", V2Cases(pg)},
       {3, "duplicate detection and merges", V3Duplicates(pg)},
       {4, "directory and shelters", V4Directory(pg)},
+      {5, "coordination: work items, instruction catalogue, protection measures",
+       V5Coordination(pg)},
       {6, "referrals between units", V6Referrals(pg)},
       {8, "statistics: cases by update time", V8Stats(pg)},
   };
