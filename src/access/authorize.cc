@@ -578,6 +578,12 @@ const std::vector<Entry>& Table() {
       {{"shelter.admit", "staff of the shelter's unit"}, MemberOfRecordUnit},
       {{"shelter.exit", "staff of the shelter's unit"}, MemberOfRecordUnit},
       {{"shelter.find", "any staff member"}, AnyStaff},
+      // Live updates and notifications (docs/notifications.md): the event stream carries only
+      // "something for your unit changed"; the outbox and its channels are for administrators.
+      {{"events.subscribe", "any staff member (events of their own units only)"}, AnyStaff},
+      {{"notification.admin", "administrators"}, AdministratorOnly},
+      {{"notification.test", "administrators (to their own address)"}, AdministratorOnly},
+      {{"notification.preferences", "the account holder"}, Self},
   };
   return kTable;
 }

@@ -22,6 +22,7 @@
 #include "http/metrics.h"
 #include "http/server.h"
 #include "keys/keyring_store.h"
+#include "notify/hub.h"
 
 namespace tamkine::app {
 
@@ -59,6 +60,18 @@ void AddServeOptions(CLI::App* cmd, ServeOptions* o) {
                   "API requests a client address may send at once above the rate")
       ->capture_default_str()
       ->check(CLI::Range(1, 1000000));
+  cmd->add_option("--events-heartbeat", o->events_heartbeat_seconds,
+                  "seconds between heartbeats on a live update stream; each rechecks the session")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 300));
+  cmd->add_option("--events-max-per-user", o->events_max_streams_per_user,
+                  "live update streams one user may hold open (more: 429)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100));
+  cmd->add_option("--events-max", o->events_max_streams,
+                  "live update streams open in all (more: 503); keep below the connection limit")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000));
 }
 
 namespace {
@@ -158,7 +171,12 @@ int RunServe(const Paths& paths, const ServeOptions& o) {
     return 1;
   }
   spdlog::info("duplicate index: {} cases", *indexed);
-  const cases::Deps case_deps{rt->store.get(), rt->keyring.get(), rt->clock, &duplicate_finder, {}};
+  // Live updates: producers publish "something for unit U changed"; GET /api/v1/events listens.
+  notify::Hub hub(notify::HubLimits{.queue = 64,
+                                    .per_key = static_cast<size_t>(o.events_max_streams_per_user),
+                                    .total = static_cast<size_t>(o.events_max_streams)});
+  cases::Deps case_deps{rt->store.get(), rt->keyring.get(), rt->clock, &duplicate_finder, {}};
+  case_deps.on_alert = hub.Hook("alert");
   cases::CaseService case_service(case_deps);
   cases::SharingService case_sharing(case_deps);
   cases::DocumentService case_documents(case_deps);
@@ -169,6 +187,8 @@ int RunServe(const Paths& paths, const ServeOptions& o) {
   storage::Store* store = rt->store.get();
   metrics.RegisterGauge("tamkine_db_up", "1 when the database answers",
                         [store] { return store->Ping().ok() ? 1.0 : 0.0; });
+  metrics.RegisterGauge("tamkine_events_streams_open", "live update streams open",
+                        [&hub] { return static_cast<double>(hub.open()); });
 
   std::string web_dir = o.web_dir;
   if (web_dir.empty() && std::filesystem::exists("web/dist/index.html")) web_dir = "web/dist";
@@ -184,6 +204,8 @@ int RunServe(const Paths& paths, const ServeOptions& o) {
   deps.duplicates = &duplicate_service;
   deps.self_report = &self_report;
   deps.directory = &directory_service;
+  deps.hub = &hub;
+  deps.events_heartbeat = std::chrono::seconds(o.events_heartbeat_seconds);
   deps.clock = rt->clock;
   deps.metrics = &metrics;
   deps.ready = [store] { return store->Ping(); };

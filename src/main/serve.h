@@ -30,6 +30,11 @@ struct ServeOptions {
   // one NAT address shares them; raise for such sites (and for load tests).
   int rate_limit_per_second = 50;
   int rate_limit_burst = 200;
+  // Live updates (GET /api/v1/events): heartbeat period (also how often an open stream rechecks
+  // its session), and the caps on open streams (per user; in all).
+  int events_heartbeat_seconds = 15;
+  int events_max_streams_per_user = 4;
+  int events_max_streams = 500;
 };
 
 void AddServeOptions(CLI::App* cmd, ServeOptions* o);

@@ -457,6 +457,7 @@ void Api::RegisterRoutes() {
   RegisterDirectoryRoutes(router_, d);
   RegisterDuplicateRoutes(router_, d);
   RegisterSelfReportRoutes(router_, d);
+  RegisterEventRoutes(router_, d);
 }
 
 }  // namespace tamkine::http::api

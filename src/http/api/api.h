@@ -3,6 +3,7 @@
 // (http/status_mapping). Handlers decode and validate JSON, then call domain services.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -33,6 +34,9 @@ class AuthService;
 namespace http {
 class Metrics;
 }
+namespace notify {
+class Hub;
+}
 }  // namespace tamkine
 
 namespace tamkine::http::api {
@@ -48,6 +52,9 @@ struct ApiDeps {
   cases::DuplicateService* duplicates = nullptr;
   cases::SelfReportService* self_report = nullptr;
   directory::DirectoryService* directory = nullptr;
+  notify::Hub* hub = nullptr;  // live updates; null = GET /api/v1/events answers 503
+  std::chrono::milliseconds events_heartbeat{
+      15000};  // also how often a stream rechecks its session
   const Clock* clock = nullptr;
   Metrics* metrics = nullptr;
   std::function<Status()> ready;   // checks the database for /readyz

@@ -49,4 +49,8 @@ void RegisterSelfReportRoutes(Router& router, ApiDeps& deps);
 // The service directory and shelters (directory_routes.cc, docs/openapi/30-directory.json).
 void RegisterDirectoryRoutes(Router& router, ApiDeps& deps);
 
+// Live updates (events_routes.cc) and the notification outbox (notification_routes.cc),
+// docs/openapi/42-notifications.json.
+void RegisterEventRoutes(Router& router, ApiDeps& deps);
+
 }  // namespace tamkine::http::api
