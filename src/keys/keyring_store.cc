@@ -24,6 +24,8 @@ const std::vector<SealedTable>& SealedTables() {
       // Duplicate decisions and merges (v003_duplicates.cc, docs/matching.md).
       {"duplicate_pairs", "id", {"reason_sealed"}},
       {"case_merges", "id", {"reason_sealed", "unmerge_reason_sealed"}},
+      // Notification addresses (v007_notifications.cc, docs/notifications.md).
+      {"notifications", "id", {"address_sealed"}},
   };
   return kTables;
 }

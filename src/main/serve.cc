@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <condition_variable>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <mutex>
 #include <thread>
@@ -16,13 +17,17 @@
 #include "cases/duplicates.h"
 #include "cases/self_report.h"
 #include "cases/sharing_service.h"
+#include "crypto/secret_file.h"
 #include "demo/seed.h"
 #include "directory/directory_service.h"
 #include "http/api/api.h"
 #include "http/metrics.h"
 #include "http/server.h"
 #include "keys/keyring_store.h"
+#include "notify/channels.h"
+#include "notify/delivery.h"
 #include "notify/hub.h"
+#include "notify/notifier.h"
 
 namespace tamkine::app {
 
@@ -72,6 +77,49 @@ void AddServeOptions(CLI::App* cmd, ServeOptions* o) {
                   "live update streams open in all (more: 503); keep below the connection limit")
       ->capture_default_str()
       ->check(CLI::Range(1, 100000));
+  // Notifications outside the platform (docs/notifications.md).
+  cmd->add_option("--smtp-host", o->smtp_host, "SMTP server for e-mail notifications (unset: off)");
+  cmd->add_option("--smtp-port", o->smtp_port, "SMTP port")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 65535));
+  cmd->add_option("--smtp-security", o->smtp_security, "none | starttls | tls")
+      ->capture_default_str();
+  cmd->add_option("--smtp-from", o->smtp_from, "sender address of e-mail notifications");
+  cmd->add_option("--smtp-user", o->smtp_user, "SMTP user (AUTH PLAIN, over TLS only)");
+  cmd->add_option("--smtp-password-file", o->smtp_password_file,
+                  "file (mode 0600) holding the SMTP password");
+  cmd->add_option("--smtp-helo", o->smtp_helo, "host name sent in EHLO")->capture_default_str();
+  cmd->add_option("--sms-url", o->sms_url,
+                  "SMS gateway URL, http(s); {to} and {text} are replaced (unset: off)");
+  cmd->add_option("--sms-method", o->sms_method, "POST | GET | PUT")->capture_default_str();
+  cmd->add_option("--sms-body", o->sms_body, "request body template with {to} and {text}")
+      ->capture_default_str();
+  cmd->add_option("--sms-content-type", o->sms_content_type, "request body content type")
+      ->capture_default_str();
+  cmd->add_option("--sms-auth-header-file", o->sms_auth_header_file,
+                  "file (mode 0600) holding one header line \"Name: value\" for the gateway");
+  cmd->add_option("--sms-auth-header-env", o->sms_auth_header_env,
+                  "environment variable holding that header line instead");
+  cmd->add_option("--notify-coalesce-minutes", o->notify_coalesce_minutes,
+                  "at most one 'new items' message per user and channel within this time")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1440));
+  cmd->add_option("--notify-max-attempts", o->notify_max_attempts,
+                  "delivery attempts before a message is given up")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100));
+  cmd->add_option("--notify-retry-base", o->notify_retry_base_seconds,
+                  "seconds before the second attempt (doubling after, with jitter)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 86400));
+  cmd->add_option("--notify-retry-max", o->notify_retry_max_seconds,
+                  "longest delay between two attempts, seconds")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 604800));
+  cmd->add_option("--notify-poll", o->notify_poll_seconds,
+                  "seconds between passes of the delivery worker")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3600));
 }
 
 namespace {
@@ -130,6 +178,56 @@ class Housekeeper {
   std::thread thread_;
 };
 
+// The configured notification channels (null when not configured).
+struct Channels {
+  std::unique_ptr<notify::Channel> email, sms;
+};
+
+StatusOr<Channels> MakeChannels(const ServeOptions& o) {
+  Channels out;
+  if (!o.smtp_host.empty()) {
+    notify::SmtpConfig c;
+    c.host = o.smtp_host;
+    c.port = static_cast<uint16_t>(o.smtp_port);
+    ASSIGN_OR_RETURN(c.security, notify::ParseSmtpSecurity(o.smtp_security));
+    c.from = o.smtp_from;
+    c.username = o.smtp_user;
+    c.helo = o.smtp_helo;
+    if (!o.smtp_password_file.empty()) {
+      ASSIGN_OR_RETURN(c.password, crypto::ReadSecretFile(o.smtp_password_file, "SMTP password"));
+      while (!c.password.empty() && (c.password.back() == '\n' || c.password.back() == '\r')) {
+        c.password.pop_back();
+      }
+    }
+    RETURN_IF_ERROR(notify::ValidateSmtpConfig(c));
+    out.email = notify::MakeSmtpChannel(std::move(c));
+  }
+  if (!o.sms_url.empty()) {
+    notify::SmsGatewayConfig c;
+    c.url = o.sms_url;
+    c.method = o.sms_method;
+    c.body = o.sms_body;
+    c.content_type = o.sms_content_type;
+    if (!o.sms_auth_header_file.empty()) {
+      ASSIGN_OR_RETURN(c.auth_header,
+                       crypto::ReadSecretFile(o.sms_auth_header_file, "SMS gateway header"));
+    } else if (!o.sms_auth_header_env.empty()) {
+      const char* v = std::getenv(o.sms_auth_header_env.c_str());
+      if (v == nullptr) {
+        return InvalidArgument("is not set in the environment", "sms-auth-header-env");
+      }
+      c.auth_header = v;
+    }
+    while (!c.auth_header.empty() &&
+           (c.auth_header.back() == '\n' || c.auth_header.back() == '\r')) {
+      c.auth_header.pop_back();
+    }
+    RETURN_IF_ERROR(notify::ValidateSmsGatewayConfig(c));
+    out.sms = notify::MakeSmsGatewayChannel(std::move(c));
+  }
+  return out;
+}
+
 }  // namespace
 
 int RunServe(const Paths& paths, const ServeOptions& o) {
@@ -175,8 +273,39 @@ int RunServe(const Paths& paths, const ServeOptions& o) {
   notify::Hub hub(notify::HubLimits{.queue = 64,
                                     .per_key = static_cast<size_t>(o.events_max_streams_per_user),
                                     .total = static_cast<size_t>(o.events_max_streams)});
+  // Notifications outside the platform: an outbox the delivery worker empties.
+  auto channels = MakeChannels(o);
+  if (!channels.ok()) {
+    std::fprintf(stderr, "tamkine: %s\n", channels.status().ToString().c_str());
+    return 1;
+  }
+  notify::DeliveryOptions delivery;
+  delivery.max_attempts = o.notify_max_attempts;
+  delivery.base_delay = o.notify_retry_base_seconds * kMicrosPerSecond;
+  delivery.max_delay = o.notify_retry_max_seconds * kMicrosPerSecond;
+  delivery.poll = std::chrono::seconds(o.notify_poll_seconds);
+  notify::DeliveryWorker delivery_worker(rt->store.get(), rt->keyring.get(), rt->clock,
+                                         channels->email.get(), channels->sms.get(), delivery);
+  notify::NotifierDeps notifier_deps;
+  notifier_deps.store = rt->store.get();
+  notifier_deps.keyring = rt->keyring.get();
+  notifier_deps.clock = rt->clock;
+  notifier_deps.email_enabled = channels->email != nullptr;
+  notifier_deps.sms_enabled = channels->sms != nullptr;
+  notifier_deps.kick = [&delivery_worker] { delivery_worker.Kick(); };
+  notify::Notifier notifier(notifier_deps, {o.notify_coalesce_minutes * kMicrosPerMinute});
+  spdlog::info("notifications: e-mail {}, sms {}", notifier_deps.email_enabled ? "on" : "off",
+               notifier_deps.sms_enabled ? "on" : "off");
+
   cases::Deps case_deps{rt->store.get(), rt->keyring.get(), rt->clock, &duplicate_finder, {}};
-  case_deps.on_alert = hub.Hook("alert");
+  // A case alert is urgent: live update for the unit's open screens, and a neutral message to
+  // its members who opted in. Other modules wire their on_changed the same way.
+  auto live_alert = hub.Hook("alert");
+  auto message_alert = notifier.UnitHook(notify::Urgency::kUrgent);
+  case_deps.on_alert = [live_alert, message_alert](const std::string& unit_id) {
+    live_alert(unit_id);
+    message_alert(unit_id);
+  };
   cases::CaseService case_service(case_deps);
   cases::SharingService case_sharing(case_deps);
   cases::DocumentService case_documents(case_deps);
@@ -205,6 +334,7 @@ int RunServe(const Paths& paths, const ServeOptions& o) {
   deps.self_report = &self_report;
   deps.directory = &directory_service;
   deps.hub = &hub;
+  deps.notifier = &notifier;
   deps.events_heartbeat = std::chrono::seconds(o.events_heartbeat_seconds);
   deps.clock = rt->clock;
   deps.metrics = &metrics;
@@ -234,11 +364,13 @@ int RunServe(const Paths& paths, const ServeOptions& o) {
     return 1;
   }
   Housekeeper housekeeper(rt.get(), o.checkpoint_interval_seconds);
+  delivery_worker.Start();
   std::printf("listening on %s://%s:%u\n", deps.tls ? "https" : "http", o.address.c_str(),
               server.port());
   if (o.demo) std::printf("demo accounts and password: docs/DEMO.md\n");
   std::fflush(stdout);
   server.Run();
+  delivery_worker.Stop();  // after the send in progress; what is left waits in the outbox
   housekeeper.Stop();
   spdlog::info("stopped");
   return 0;

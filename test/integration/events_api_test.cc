@@ -17,6 +17,20 @@ namespace tamkine::testing {
 namespace {
 
 constexpr char kDemoPassword[] = "Tamkine-Demo-2026";
+constexpr char kAdminTotp[] = "TAMKINEADMINDEMOTOTPSECRET234567";
+
+// A loopback port nothing listens on: the SMTP server that is down.
+int ClosedPort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  close(fd);
+  return ntohs(addr.sin_port);
+}
 
 // A raw SSE client: sends the request, then reads as the server writes.
 class EventReader {
@@ -85,7 +99,10 @@ class EventsApiTest : public ::testing::TestWithParam<std::string> {
     }
     server_ = std::make_unique<ServerProcess>(
         url_, std::vector<std::string>{"--demo-cases", "0", "--events-heartbeat", "1",
-                                       "--events-max-per-user", "2"});
+                                       "--events-max-per-user", "2", "--smtp-host", "127.0.0.1",
+                                       "--smtp-port", std::to_string(ClosedPort()),
+                                       "--smtp-security", "none", "--smtp-from",
+                                       "tamkine@example.ma", "--notify-poll", "1"});
     ASSERT_TRUE(server_->started()) << server_->output();
     officer_ = Login("police.officer");
     const Json units = officer_->Get("/api/v1/units").json()["items"];
@@ -95,9 +112,9 @@ class EventsApiTest : public ::testing::TestWithParam<std::string> {
     ASSERT_FALSE(units_["police"].empty());
   }
 
-  std::unique_ptr<Client> Login(const std::string& user) {
+  std::unique_ptr<Client> Login(const std::string& user, const std::string& totp = {}) {
     auto c = std::make_unique<Client>(server_->port());
-    auto r = c->Login(user, kDemoPassword);
+    auto r = c->Login(user, kDemoPassword, totp);
     EXPECT_EQ(r.status, 200) << user << ": " << r.body;
     return c;
   }
@@ -217,6 +234,76 @@ TEST_P(EventsApiTest, OpenStreamDoesNotHoldUpShutdown) {
   EXPECT_LT(took, std::chrono::seconds(5))
       << "the shutdown grace is 10 s: the stream ended at once";
   EXPECT_TRUE(stream.WaitClosed(2000));
+}
+
+// The outbox over HTTP: a user opts in; an alert for her unit queues a neutral message while the
+// SMTP server is down; the in-platform action is not held up; administrators see the failed
+// delivery (masked address, error, attempts) and retry it; nobody else sees the outbox.
+TEST_P(EventsApiTest, DownChannelNeverBlocksAndDeliveriesAreVisible) {
+  auto admin = Login("admin", kAdminTotp);
+  const std::string officer_id = officer_->Get("/api/v1/auth/session").json()["user"]["id"];
+  auto patched = admin->Send("PATCH", "/api/v1/users/" + officer_id,
+                             {{"email", "officer.fictive@police.example.ma"}});
+  ASSERT_EQ(patched.status, 200) << patched.body;
+  auto prefs = officer_->Send("PUT", "/api/v1/notifications/preferences",
+                              {{"email", true}, {"sms", false}, {"language", "fr"}});
+  ASSERT_EQ(prefs.status, 200) << prefs.body;
+  EXPECT_EQ(prefs.json()["email"], true);
+  const std::string hint = prefs.json()["email_hint"];
+  EXPECT_EQ(hint.find("fictive"), std::string::npos) << hint;
+  EXPECT_EQ(officer_
+                ->Send("PUT", "/api/v1/notifications/preferences",
+                       {{"email", true}, {"sms", false}, {"language", "de"}})
+                .status,
+            400);
+
+  auto [case_id, reference] = OpenCase();
+  auto gendarme = Login("gendarmerie.officer");
+  auto grant = gendarme->Send("POST", "/api/v1/cases/break-glass",
+                              {{"reference_code", reference},
+                               {"reason", "She is at our post tonight, injured; he is outside."},
+                               {"minutes", 30}});
+  ASSERT_EQ(grant.status, 201) << "a down channel never blocks the in-platform item";
+
+  Json failed;
+  for (int i = 0; i < 100 && failed.is_null(); ++i) {
+    auto list = admin->Get("/api/v1/admin/notifications?state=failed");
+    ASSERT_EQ(list.status, 200) << list.body;
+    const Json items = list.json()["items"];
+    for (const auto& n : items) {
+      if (n["recipient_id"] == officer_id) failed = n;
+    }
+    if (failed.is_null()) usleep(100 * 1000);
+  }
+  ASSERT_FALSE(failed.is_null()) << "the delivery worker tried and recorded the failure";
+  EXPECT_EQ(failed["template"], "new_urgent_item");
+  EXPECT_EQ(failed["channel"], "email");
+  EXPECT_GE(failed["attempts"], 1);
+  EXPECT_EQ(std::string(failed["last_error"]).rfind("unavailable: smtp: cannot connect", 0), 0u)
+      << failed.dump();
+  EXPECT_FALSE(failed["next_attempt_at"].is_null());
+  const std::string listed = failed.dump();
+  for (const std::string& secret : {reference, case_id, std::string("fictive")}) {
+    EXPECT_EQ(listed.find(secret), std::string::npos) << secret;
+  }
+
+  EXPECT_EQ(officer_->Get("/api/v1/admin/notifications").status, 403);
+  EXPECT_EQ(
+      officer_
+          ->Send("POST", "/api/v1/admin/notifications/" + std::string(failed["id"]) + "/retry",
+                 nullptr)
+          .status,
+      403);
+  auto retried = admin->Send(
+      "POST", "/api/v1/admin/notifications/" + std::string(failed["id"]) + "/retry", nullptr);
+  ASSERT_EQ(retried.status, 200) << retried.body;
+  EXPECT_EQ(retried.json()["attempts"], 0);
+  EXPECT_EQ(admin->Get("/api/v1/admin/notifications?state=bogus").status, 400);
+  EXPECT_EQ(admin->Send("POST", "/api/v1/admin/notifications/test", {{"channel", "sms"}}).status,
+            409)
+      << "the sms channel is not configured";
+  EXPECT_EQ(admin->Send("POST", "/api/v1/admin/notifications/test", {{"channel", "fax"}}).status,
+            400);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, EventsApiTest, ::testing::ValuesIn(Backends()),

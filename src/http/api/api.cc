@@ -458,6 +458,7 @@ void Api::RegisterRoutes() {
   RegisterDuplicateRoutes(router_, d);
   RegisterSelfReportRoutes(router_, d);
   RegisterEventRoutes(router_, d);
+  RegisterNotificationRoutes(router_, d);
 }
 
 }  // namespace tamkine::http::api

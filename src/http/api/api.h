@@ -36,7 +36,8 @@ class Metrics;
 }
 namespace notify {
 class Hub;
-}
+class Notifier;
+}  // namespace notify
 }  // namespace tamkine
 
 namespace tamkine::http::api {
@@ -52,7 +53,8 @@ struct ApiDeps {
   cases::DuplicateService* duplicates = nullptr;
   cases::SelfReportService* self_report = nullptr;
   directory::DirectoryService* directory = nullptr;
-  notify::Hub* hub = nullptr;  // live updates; null = GET /api/v1/events answers 503
+  notify::Hub* hub = nullptr;            // live updates; null = GET /api/v1/events answers 503
+  notify::Notifier* notifier = nullptr;  // the outbox; null = its endpoints answer 503
   std::chrono::milliseconds events_heartbeat{
       15000};  // also how often a stream rechecks its session
   const Clock* clock = nullptr;

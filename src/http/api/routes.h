@@ -52,5 +52,6 @@ void RegisterDirectoryRoutes(Router& router, ApiDeps& deps);
 // Live updates (events_routes.cc) and the notification outbox (notification_routes.cc),
 // docs/openapi/42-notifications.json.
 void RegisterEventRoutes(Router& router, ApiDeps& deps);
+void RegisterNotificationRoutes(Router& router, ApiDeps& deps);
 
 }  // namespace tamkine::http::api

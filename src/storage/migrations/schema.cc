@@ -139,6 +139,7 @@ std::vector<Migration> SchemaMigrations(std::string_view dialect) {
       {2, "cases", V2Cases(pg)},
       {3, "duplicate detection and merges", V3Duplicates(pg)},
       {4, "directory and shelters", V4Directory(pg)},
+      {7, "notifications outbox and preferences", V7Notifications(pg)},
   };
 }
 

@@ -7,8 +7,9 @@
 namespace tamkine::storage {
 
 std::string V1IdentityAudit(bool pg);
-std::string V2Cases(bool pg);       // v002_cases.cc
-std::string V3Duplicates(bool pg);  // v003_duplicates.cc
-std::string V4Directory(bool pg);   // v004_directory.cc
+std::string V2Cases(bool pg);          // v002_cases.cc
+std::string V3Duplicates(bool pg);     // v003_duplicates.cc
+std::string V4Directory(bool pg);      // v004_directory.cc
+std::string V7Notifications(bool pg);  // v007_notifications.cc
 
 }  // namespace tamkine::storage
