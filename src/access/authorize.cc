@@ -747,6 +747,12 @@ const std::vector<Entry>& Table() {
         "administrators and commission members; unit heads for their own units (aggregates "
         "only)"},
        TimelinessStats},
+      // Live updates and notifications (docs/notifications.md): the event stream carries only
+      // "something for your unit changed"; the outbox and its channels are for administrators.
+      {{"events.subscribe", "any staff member (events of their own units only)"}, AnyStaff},
+      {{"notification.admin", "administrators"}, AdministratorOnly},
+      {{"notification.test", "administrators (to their own address)"}, AdministratorOnly},
+      {{"notification.preferences", "the account holder"}, Self},
   };
   return kTable;
 }

@@ -67,6 +67,7 @@ StatusOr<CreatedCase> CaseService::Create(const access::RequestContext& ctx,
   const Micros now = acting.now();
   ASSIGN_OR_RETURN(auto key, NameIndexKey());
   CreatedCase out;
+  std::string acting_unit;
   RETURN_IF_ERROR(audit::Guarded(
       *deps_.store, *deps_.clock, acting.ctx(), {"case.create"},
       [&](storage::Tx&) -> StatusOr<access::Resource> {
@@ -100,6 +101,7 @@ StatusOr<CreatedCase> CaseService::Create(const access::RequestContext& ctx,
                                    "consents[" + std::to_string(i) + "].basis");
           }
         }
+        acting_unit = d.unit_id;
         ASSIGN_OR_RETURN(auto written, internal::WriteNewCase(
                                            tx, deps_, key, {subject.user_id, d.unit_id}, p, now));
         out.followup_code = written.followup_code;
@@ -113,6 +115,8 @@ StatusOr<CreatedCase> CaseService::Create(const access::RequestContext& ctx,
         return Status::Ok();
       }));
   if (deps_.duplicates != nullptr) deps_.duplicates->Refresh(p.id);
+  // A new case is held and opened by the acting unit: a high risk at intake alerted it.
+  if (out.view.core.risk_level == "high") AnnounceAlerts(deps_, {acting_unit});
   return out;
 }
 
@@ -141,6 +145,7 @@ StatusOr<CaseView> CaseService::AttachIntake(const access::RequestContext& ctx,
     }
   }
   CaseView out;
+  std::vector<std::string> notify;
   RETURN_IF_ERROR(OnCase(
       deps_, ctx, intake.unit_id, "intake.unit_id", "case.intake", case_id, "",
       [&](CaseCall& c) -> Status {
@@ -148,12 +153,12 @@ StatusOr<CaseView> CaseService::AttachIntake(const access::RequestContext& ctx,
         RETURN_IF_ERROR(
             internal::WriteIntake(c.tx, deps_, case_id, c.actor, intake, "intake", c.now));
         RETURN_IF_ERROR(internal::WriteConsent(c.tx, deps_, case_id, c.actor, consent, "", c.now));
-        std::vector<std::string> notify = {c.row.holder_unit_id};
+        notify.assign({c.row.holder_unit_id});
         if (c.row.created_by_unit_id != c.row.holder_unit_id) {
           notify.push_back(c.row.created_by_unit_id);
         }
+        std::erase(notify, c.actor.unit_id);
         for (const auto& u : notify) {
-          if (u == c.actor.unit_id) continue;
           RETURN_IF_ERROR(
               internal::InsertAlert(c.tx, u, "intake_attached", case_id, c.actor.unit_id, c.now));
         }
@@ -161,6 +166,7 @@ StatusOr<CaseView> CaseService::AttachIntake(const access::RequestContext& ctx,
         return Status::Ok();
       }));
   if (deps_.duplicates != nullptr) deps_.duplicates->Refresh(case_id);
+  AnnounceAlerts(deps_, notify);
   return out;
 }
 
@@ -294,15 +300,21 @@ StatusOr<RiskView> CaseService::AssessRisk(const access::RequestContext& ctx,
                                            const std::optional<std::string>& acting_unit_id) {
   RETURN_IF_ERROR(ValidateRisk(in, ""));
   RiskView out;
+  std::vector<std::string> alerted;
   RETURN_IF_ERROR(OnCase(deps_, ctx, acting_unit_id, kActingField, "case.risk.assess", case_id, "",
                          [&](CaseCall& c) -> Status {
                            RETURN_IF_ERROR(TouchCase(c.tx, case_id, c.now));
                            ASSIGN_OR_RETURN(
                                out, internal::WriteRisk(c.tx, deps_, c.row, c.actor, in, c.now));
+                           alerted.clear();
+                           if (out.level == "high") {
+                             alerted = internal::RiskAlertUnits(c.row, c.actor);
+                           }
                            Units units;
                            ASSIGN_OR_RETURN(out.unit, units.Get(c.tx, c.actor.unit_id));
                            return Status::Ok();
                          }));
+  AnnounceAlerts(deps_, alerted);
   return out;
 }
 

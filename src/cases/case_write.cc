@@ -320,6 +320,14 @@ Status WriteConsent(storage::Tx& tx, const Deps& deps, const std::string& case_i
   return Status::Ok();
 }
 
+std::vector<std::string> RiskAlertUnits(const CaseRow& c, const Actor& actor) {
+  std::vector<std::string> units;
+  for (const auto& u : {actor.unit_id, c.holder_unit_id, c.created_by_unit_id}) {
+    if (std::find(units.begin(), units.end(), u) == units.end()) units.push_back(u);
+  }
+  return units;
+}
+
 StatusOr<RiskView> WriteRisk(storage::Tx& tx, const Deps& deps, const CaseRow& c,
                              const Actor& actor, const RiskInput& in, Micros now) {
   RiskResult r = AssessRisk(in.answers);
@@ -348,11 +356,7 @@ StatusOr<RiskView> WriteRisk(storage::Tx& tx, const Deps& deps, const CaseRow& c
   e.visibility = "summary";
   RETURN_IF_ERROR(AppendEvent(tx, *deps.keyring, c.id, now, actor.user_id, actor.unit_id, e));
   if (v.level == "high") {
-    std::vector<std::string> units;
-    for (const auto& u : {actor.unit_id, c.holder_unit_id, c.created_by_unit_id}) {
-      if (std::find(units.begin(), units.end(), u) == units.end()) units.push_back(u);
-    }
-    for (const auto& u : units) {
+    for (const auto& u : RiskAlertUnits(c, actor)) {
       RETURN_IF_ERROR(InsertAlert(tx, u, "high_risk", c.id, v.id, now));
     }
   }

@@ -60,6 +60,8 @@ Status WriteConsent(storage::Tx& tx, const Deps& deps, const std::string& case_i
                     const Actor& actor, const ConsentInput& c, const std::string& prefix,
                     Micros now, std::vector<std::string>* ids_out = nullptr);
 
+// The units a high risk assessment alerts: the assessing, holding and opening units.
+std::vector<std::string> RiskAlertUnits(const CaseRow& c, const Actor& actor);
 StatusOr<RiskView> WriteRisk(storage::Tx& tx, const Deps& deps, const CaseRow& c,
                              const Actor& actor, const RiskInput& in, Micros now);
 

@@ -1,6 +1,7 @@
 // What the case services are built from; the wiring in main/ owns these objects.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -84,7 +85,17 @@ struct Deps {
   DuplicateFinder* duplicates = nullptr;  // optional
   Options options;
   DocumentShares* document_shares = nullptr;  // optional: without it no document is shared
-  CaseHooks* hooks = nullptr;  // optional
+  CaseHooks* hooks = nullptr;                 // optional
+  // Optional: called once per alerted unit after the transaction that raised the alerts
+  // committed (never for a rolled-back one), on the caller's thread. It must not block: the
+  // wiring points it at notify::Hub (live updates) and the notification outbox enqueue.
+  std::function<void(const std::string& unit_id)> on_alert;
 };
+
+// Calls deps.on_alert for each of `units` (after commit).
+inline void AnnounceAlerts(const Deps& deps, const std::vector<std::string>& units) {
+  if (!deps.on_alert) return;
+  for (const auto& u : units) deps.on_alert(u);
+}
 
 }  // namespace tamkine::cases

@@ -217,6 +217,7 @@ StatusOr<BtgView> SharingService::BreakGlass(const access::RequestContext& ctx,
   CaseRow row;
   BtgView out;
   access::Resource resource;
+  std::vector<std::string> notify;
   Status st = audit::Guarded(
       *deps_.store, *deps_.clock, ctx, {"case.break_glass"},
       [&](storage::Tx& tx) -> StatusOr<access::Resource> {
@@ -244,7 +245,7 @@ StatusOr<BtgView> SharingService::BreakGlass(const access::RequestContext& ctx,
         e.detail_visibility = "summary";
         RETURN_IF_ERROR(internal::AppendEvent(tx, *deps_.keyring, row.id, now, ctx.subject->user_id,
                                               d.unit_id, e));
-        std::vector<std::string> notify = {d.unit_id};
+        notify.assign({d.unit_id});
         for (const auto& u : {row.created_by_unit_id, row.holder_unit_id}) {
           if (std::find(notify.begin(), notify.end(), u) == notify.end()) notify.push_back(u);
         }
@@ -257,6 +258,7 @@ StatusOr<BtgView> SharingService::BreakGlass(const access::RequestContext& ctx,
       });
   RETURN_IF_ERROR(
       internal::HideFromExcluded(st, resource, *ctx.subject, "no case has this reference code"));
+  AnnounceAlerts(deps_, notify);
   return out;
 }
 

@@ -3,7 +3,10 @@
 // here, so code that handles requests compiles quickly.
 #pragma once
 
+#include <chrono>
+#include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -41,12 +44,35 @@ struct Request {
   std::optional<std::string> Query(std::string_view name) const;
 };
 
+// A response body produced over time (Server-Sent Events). The server writes the response head
+// (no Content-Length; the connection closes when the stream ends), then alternates: Pull on a
+// worker thread, write what it produced, wait on its I/O thread (holding no worker) until `wake`
+// is called or tick() has passed. The stream also ends when the client goes away (seen at the
+// next write) or the server shuts down.
+class StreamSource {
+ public:
+  virtual ~StreamSource() = default;
+  // Called once on an I/O thread before the first Pull. `wake` may be called from any thread,
+  // any number of times, while the source lives; it must not be called under a lock the source
+  // holds in Pull.
+  virtual void Start(std::function<void()> wake) = 0;
+  // Called on a worker thread (may block briefly, e.g. a database check); never concurrently
+  // with itself. Appends the bytes to send to *out; returns false when the stream is over (what
+  // it appended is still sent).
+  virtual bool Pull(std::string* out) = 0;
+  // The longest the server waits between two pulls (heartbeats are the source's business).
+  virtual std::chrono::milliseconds tick() const = 0;
+};
+
 // One HTTP response. The server adds Content-Length, Connection, X-Request-Id and the security
 // headers; anything the application sets here wins over those defaults except Content-Length.
 struct Response {
   int status = 200;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  // When set (and the request is not HEAD), the body is streamed from this source instead of
+  // `body`; see StreamSource.
+  std::shared_ptr<StreamSource> stream;
 
   // A JSON body with Content-Type application/json.
   static Response JsonBody(int status, const Json& j);

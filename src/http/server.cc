@@ -125,6 +125,9 @@ class ServerCore {
   // Runs the application for req on the worker pool and resumes on the caller's executor.
   asio::awaitable<Response> RunApp(Request& req);
   Response CallApp(Request& req);
+  // Runs source.Pull on the worker pool and resumes on the caller's executor; false (the stream
+  // ends) if Pull throws.
+  asio::awaitable<bool> RunPull(StreamSource& source, std::string& out);
   size_t BodyLimitFor(std::string_view method, std::string_view path);
   // Access log line and metrics for one answered request.
   void Record(const Request& req, int status, SteadyClock::time_point start, size_t bytes);
@@ -173,6 +176,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
       : core_(core),
         stream_(MakeStream(core, std::move(socket))),
         deadline_(stream_.get_executor()),
+        stream_timer_(stream_.get_executor()),
         client_addr_(std::move(client_addr)) {}
 
   void set_id(uint64_t id) { id_ = id; }
@@ -196,6 +200,8 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
       if (self->state_ == State::kIdle) {
         error_code ignored;
         beast::get_lowest_layer(self->stream_).socket().cancel(ignored);
+      } else if (self->state_ == State::kStreaming) {
+        self->stream_timer_.cancel();  // the stream loop sees `stopping` and ends
       }
     });
   }
@@ -207,7 +213,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   }
 
  private:
-  enum class State { kIdle, kReading, kBusy };
+  enum class State { kIdle, kReading, kBusy, kStreaming };
   // What to do after one request.
   enum class Next { kKeepAlive, kClose, kCloseLinger, kDrop };
 
@@ -331,6 +337,11 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     Response res = co_await core_->RunApp(req);
     if (core_->metrics != nullptr) core_->metrics->AddInFlight(-1);
 
+    if (res.stream && req.method != "HEAD" && res.status == 200 && !core_->stopping) {
+      co_await StreamOut(res, req, version, start);
+      co_return Next::kDrop;
+    }
+    res.stream.reset();
     const bool close = !keep_alive || core_->stopping;
     bool written = co_await Write(res, req, version, close, start);
     if (!written) co_return Next::kDrop;
@@ -371,6 +382,85 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   asio::awaitable<bool> Write(Response& res, const Request& req, unsigned version, bool close,
                               SteadyClock::time_point start) {
     bhttp::response<bhttp::string_body> out;
+    const int status = FillHead(res, req, version, close, out);
+
+    size_t bytes = 0;
+    const bool bodyless = status == 204 || status == 304;
+    if (!bodyless) {
+      out.content_length(res.body.size());
+      if (req.method != "HEAD") {
+        bytes = res.body.size();
+        out.body() = std::move(res.body);
+      }
+    }
+
+    error_code ec;
+    auto& lowest = beast::get_lowest_layer(stream_);
+    lowest.expires_after(core_->opts.idle_timeout);
+    co_await bhttp::async_write(stream_, out, Await(ec));
+    lowest.expires_never();
+    core_->Record(req, status, start, bytes);
+    if (ec) core_->CountError("write_failed");
+    co_return !ec;
+  }
+
+  // Streams res.stream (see StreamSource): the head, then pull → write → wait until the source
+  // ends, a write fails (the client went away or stalled past idle_timeout) or the server stops.
+  // The connection is closed afterwards (the body has no length).
+  asio::awaitable<void> StreamOut(Response& res, const Request& req, unsigned version,
+                                  SteadyClock::time_point start) {
+    std::shared_ptr<StreamSource> source = std::move(res.stream);
+    bhttp::response<bhttp::empty_body> out;
+    const int status = FillHead(res, req, version, /*close=*/true, out);
+    bhttp::response_serializer<bhttp::empty_body> serializer(out);
+    error_code ec;
+    auto& lowest = beast::get_lowest_layer(stream_);
+    lowest.expires_after(core_->opts.idle_timeout);
+    co_await bhttp::async_write_header(stream_, serializer, Await(ec));
+    lowest.expires_never();
+    size_t bytes = 0;
+    if (!ec) {
+      state_ = State::kStreaming;
+      woken_ = false;
+      std::weak_ptr<Session> weak = this->weak_from_this();
+      source->Start([weak] {
+        auto self = weak.lock();
+        if (!self) return;
+        asio::post(self->stream_.get_executor(), [self] {
+          self->woken_ = true;
+          self->stream_timer_.cancel();
+        });
+      });
+      std::string chunk;
+      for (;;) {
+        chunk.clear();
+        const bool more = co_await core_->RunPull(*source, chunk);
+        if (!chunk.empty()) {
+          lowest.expires_after(core_->opts.idle_timeout);
+          co_await asio::async_write(stream_, asio::buffer(chunk), Await(ec));
+          lowest.expires_never();
+          if (ec) break;
+          bytes += chunk.size();
+        }
+        if (!more || core_->stopping) break;
+        if (!woken_) {
+          stream_timer_.expires_after(source->tick());
+          co_await stream_timer_.async_wait(Await(ec));
+        }
+        woken_ = false;
+        if (core_->stopping) break;
+      }
+    }
+    state_ = State::kBusy;
+    source.reset();  // unsubscribes before the connection closes
+    core_->Record(req, status, start, bytes);
+    lowest.close();
+  }
+
+  // The status line and headers of res with the server's defaults; returns the status sent.
+  template <class Message>
+  int FillHead(const Response& res, const Request& req, unsigned version, bool close,
+               Message& out) {
     out.version(version);
     // 1xx would leave the connection in an upgrade/continue state we do not implement.
     int status = res.status >= 200 && res.status <= 599 ? res.status : 500;
@@ -401,25 +491,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     }
     out.set("X-Request-Id", req.request_id);
     out.keep_alive(!close);
-
-    size_t bytes = 0;
-    const bool bodyless = status == 204 || status == 304;
-    if (!bodyless) {
-      out.content_length(res.body.size());
-      if (req.method != "HEAD") {
-        bytes = res.body.size();
-        out.body() = std::move(res.body);
-      }
-    }
-
-    error_code ec;
-    auto& lowest = beast::get_lowest_layer(stream_);
-    lowest.expires_after(core_->opts.idle_timeout);
-    co_await bhttp::async_write(stream_, out, Await(ec));
-    lowest.expires_never();
-    core_->Record(req, status, start, bytes);
-    if (ec) core_->CountError("write_failed");
-    co_return !ec;
+    return status;
   }
 
   // Ends the connection politely: TLS close_notify, or a TCP half-close, optionally followed by
@@ -468,12 +540,14 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   ServerCore* const core_;
   Stream stream_;
   asio::steady_timer deadline_;
+  asio::steady_timer stream_timer_;  // the wait between two pulls of a stream
   const std::string client_addr_;
   beast::flat_buffer buffer_;
   uint64_t id_ = 0;
   State state_ = State::kIdle;
   uint64_t deadline_gen_ = 0;
   bool timed_out_ = false;
+  bool woken_ = false;  // a stream source asked for a pull while none was waiting
 };
 
 }  // namespace
@@ -628,6 +702,30 @@ asio::awaitable<Response> ServerCore::RunApp(Request& req) {
       std::move(initiation), asio::use_awaitable);
   Response res = co_await std::move(op);
   co_return res;
+}
+
+asio::awaitable<bool> ServerCore::RunPull(StreamSource& source, std::string& out) {
+  auto ex = co_await asio::this_coro::executor;
+  auto initiation = [this, &source, &out, ex](auto handler) {
+    auto tracked = asio::prefer(ex, asio::execution::outstanding_work.tracked);
+    asio::post(pool, [this, &source, &out, tracked, handler = std::move(handler)]() mutable {
+      bool more = false;
+      try {
+        more = source.Pull(&out);
+      } catch (const std::exception& e) {
+        spdlog::error("http: stream source threw: {}", e.what());
+        CountError("handler_exception");
+      } catch (...) {
+        CountError("handler_exception");
+      }
+      asio::post(tracked,
+                 [handler = std::move(handler), more]() mutable { std::move(handler)(more); });
+    });
+  };
+  auto op = asio::async_initiate<const asio::use_awaitable_t<>&, void(bool)>(std::move(initiation),
+                                                                             asio::use_awaitable);
+  bool more = co_await std::move(op);
+  co_return more;
 }
 
 Response ServerCore::CallApp(Request& req) {

@@ -220,6 +220,20 @@ StatusOr<LoginResult> AuthService::Login(const LoginRequest& req) {
   return result;
 }
 
+Status AuthService::CheckSession(const std::string& token) {
+  if (token.empty() || token.size() > 128) return Unauthenticated("sign in first");
+  const Micros now = deps_.clock->Now();
+  ASSIGN_OR_RETURN(auto tx, deps_.store->Begin(storage::TxMode::kRead));
+  ASSIGN_OR_RETURN(auto row, tx->QueryOne("SELECT s.last_seen_at, s.expires_at, u.active "
+                                          "FROM sessions s JOIN users u ON u.id = s.user_id "
+                                          "WHERE s.token_digest = ?",
+                                          {crypto::TokenDigest(token)}));
+  if (!row || !row->Bool(2) || now >= row->Int(1) || now - row->Int(0) >= options_.idle_timeout) {
+    return Unauthenticated("your session has ended; sign in again");
+  }
+  return Status::Ok();
+}
+
 StatusOr<SessionInfo> AuthService::Authenticate(const std::string& token,
                                                 const std::string& client_addr) {
   if (token.empty() || token.size() > 128) return Unauthenticated("sign in first");

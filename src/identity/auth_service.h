@@ -66,6 +66,12 @@ class AuthService {
   // absolute) or the user is disabled; expired sessions are deleted.
   StatusOr<SessionInfo> Authenticate(const std::string& token, const std::string& client_addr);
 
+  // Ok while the session of `token` is still valid (not signed out, revoked, expired or idle,
+  // and the user is active). Unlike Authenticate it does not extend the idle timeout: a
+  // long-lived event stream must not keep an unattended session alive. Unauthenticated
+  // otherwise; Unavailable when the database cannot be reached.
+  Status CheckSession(const std::string& token);
+
   Status Logout(const std::string& token, const access::RequestContext& ctx);
 
   // Stores a new pending TOTP secret for the subject (replacing a pending one) and returns it.

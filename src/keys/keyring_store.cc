@@ -29,6 +29,8 @@ const std::vector<SealedTable>& SealedTables() {
       // Coordination (v005_coordination.cc, docs/coordination.md).
       {"work_items", "id", {"outcome_sealed", "refusal_sealed", "note_sealed"}},
       {"protection_measures", "id", {"conditions_sealed"}},
+      // Notification addresses (v007_notifications.cc, docs/notifications.md).
+      {"notifications", "id", {"address_sealed"}},
   };
   return kTables;
 }

@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <condition_variable>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <mutex>
 #include <thread>
@@ -19,14 +20,19 @@
 #include "coordination/case_hooks.h"
 #include "coordination/coordination_service.h"
 #include "coordination/escalator.h"
+#include "crypto/secret_file.h"
 #include "demo/seed.h"
 #include "directory/directory_service.h"
 #include "http/api/api.h"
 #include "http/metrics.h"
 #include "http/server.h"
 #include "keys/keyring_store.h"
-#include "stats/stats_service.h"
+#include "notify/channels.h"
+#include "notify/delivery.h"
+#include "notify/hub.h"
+#include "notify/notifier.h"
 #include "referrals/referral_service.h"
+#include "stats/stats_service.h"
 
 namespace tamkine::app {
 
@@ -69,6 +75,61 @@ void AddServeOptions(CLI::App* cmd, ServeOptions* o) {
                   "one away")
       ->capture_default_str()
       ->check(CLI::Range(3, 100));
+  cmd->add_option("--events-heartbeat", o->events_heartbeat_seconds,
+                  "seconds between heartbeats on a live update stream; each rechecks the session")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 300));
+  cmd->add_option("--events-max-per-user", o->events_max_streams_per_user,
+                  "live update streams one user may hold open (more: 429)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100));
+  cmd->add_option("--events-max", o->events_max_streams,
+                  "live update streams open in all (more: 503); keep below the connection limit")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000));
+  // Notifications outside the platform (docs/notifications.md).
+  cmd->add_option("--smtp-host", o->smtp_host, "SMTP server for e-mail notifications (unset: off)");
+  cmd->add_option("--smtp-port", o->smtp_port, "SMTP port")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 65535));
+  cmd->add_option("--smtp-security", o->smtp_security, "none | starttls | tls")
+      ->capture_default_str();
+  cmd->add_option("--smtp-from", o->smtp_from, "sender address of e-mail notifications");
+  cmd->add_option("--smtp-user", o->smtp_user, "SMTP user (AUTH PLAIN, over TLS only)");
+  cmd->add_option("--smtp-password-file", o->smtp_password_file,
+                  "file (mode 0600) holding the SMTP password");
+  cmd->add_option("--smtp-helo", o->smtp_helo, "host name sent in EHLO")->capture_default_str();
+  cmd->add_option("--sms-url", o->sms_url,
+                  "SMS gateway URL, http(s); {to} and {text} are replaced (unset: off)");
+  cmd->add_option("--sms-method", o->sms_method, "POST | GET | PUT")->capture_default_str();
+  cmd->add_option("--sms-body", o->sms_body, "request body template with {to} and {text}")
+      ->capture_default_str();
+  cmd->add_option("--sms-content-type", o->sms_content_type, "request body content type")
+      ->capture_default_str();
+  cmd->add_option("--sms-auth-header-file", o->sms_auth_header_file,
+                  "file (mode 0600) holding one header line \"Name: value\" for the gateway");
+  cmd->add_option("--sms-auth-header-env", o->sms_auth_header_env,
+                  "environment variable holding that header line instead");
+  cmd->add_option("--notify-coalesce-minutes", o->notify_coalesce_minutes,
+                  "at most one 'new items' message per user and channel within this time")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1440));
+  cmd->add_option("--notify-max-attempts", o->notify_max_attempts,
+                  "delivery attempts before a message is given up")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100));
+  cmd->add_option("--notify-retry-base", o->notify_retry_base_seconds,
+                  "seconds before the second attempt (doubling after, with jitter)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 86400));
+  cmd->add_option("--notify-retry-max", o->notify_retry_max_seconds,
+                  "longest delay between two attempts, seconds")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 604800));
+  cmd->add_option("--notify-poll", o->notify_poll_seconds,
+                  "seconds between passes of the delivery worker")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3600));
 }
 
 namespace {
@@ -170,6 +231,56 @@ class EscalationTimer {
   std::thread thread_;
 };
 
+// The configured notification channels (null when not configured).
+struct Channels {
+  std::unique_ptr<notify::Channel> email, sms;
+};
+
+StatusOr<Channels> MakeChannels(const ServeOptions& o) {
+  Channels out;
+  if (!o.smtp_host.empty()) {
+    notify::SmtpConfig c;
+    c.host = o.smtp_host;
+    c.port = static_cast<uint16_t>(o.smtp_port);
+    ASSIGN_OR_RETURN(c.security, notify::ParseSmtpSecurity(o.smtp_security));
+    c.from = o.smtp_from;
+    c.username = o.smtp_user;
+    c.helo = o.smtp_helo;
+    if (!o.smtp_password_file.empty()) {
+      ASSIGN_OR_RETURN(c.password, crypto::ReadSecretFile(o.smtp_password_file, "SMTP password"));
+      while (!c.password.empty() && (c.password.back() == '\n' || c.password.back() == '\r')) {
+        c.password.pop_back();
+      }
+    }
+    RETURN_IF_ERROR(notify::ValidateSmtpConfig(c));
+    out.email = notify::MakeSmtpChannel(std::move(c));
+  }
+  if (!o.sms_url.empty()) {
+    notify::SmsGatewayConfig c;
+    c.url = o.sms_url;
+    c.method = o.sms_method;
+    c.body = o.sms_body;
+    c.content_type = o.sms_content_type;
+    if (!o.sms_auth_header_file.empty()) {
+      ASSIGN_OR_RETURN(c.auth_header,
+                       crypto::ReadSecretFile(o.sms_auth_header_file, "SMS gateway header"));
+    } else if (!o.sms_auth_header_env.empty()) {
+      const char* v = std::getenv(o.sms_auth_header_env.c_str());
+      if (v == nullptr) {
+        return InvalidArgument("is not set in the environment", "sms-auth-header-env");
+      }
+      c.auth_header = v;
+    }
+    while (!c.auth_header.empty() &&
+           (c.auth_header.back() == '\n' || c.auth_header.back() == '\r')) {
+      c.auth_header.pop_back();
+    }
+    RETURN_IF_ERROR(notify::ValidateSmsGatewayConfig(c));
+    out.sms = notify::MakeSmsGatewayChannel(std::move(c));
+  }
+  return out;
+}
+
 }  // namespace
 
 int RunServe(const Paths& paths, const ServeOptions& o) {
@@ -211,21 +322,60 @@ int RunServe(const Paths& paths, const ServeOptions& o) {
     return 1;
   }
   spdlog::info("duplicate index: {} cases", *indexed);
+  // Live updates: producers publish "something for unit U changed"; GET /api/v1/events listens.
+  notify::Hub hub(notify::HubLimits{.queue = 64,
+                                    .per_key = static_cast<size_t>(o.events_max_streams_per_user),
+                                    .total = static_cast<size_t>(o.events_max_streams)});
+  // Notifications outside the platform: an outbox the delivery worker empties.
+  auto channels = MakeChannels(o);
+  if (!channels.ok()) {
+    std::fprintf(stderr, "tamkine: %s\n", channels.status().ToString().c_str());
+    return 1;
+  }
+  notify::DeliveryOptions delivery;
+  delivery.max_attempts = o.notify_max_attempts;
+  delivery.base_delay = o.notify_retry_base_seconds * kMicrosPerSecond;
+  delivery.max_delay = o.notify_retry_max_seconds * kMicrosPerSecond;
+  delivery.poll = std::chrono::seconds(o.notify_poll_seconds);
+  notify::DeliveryWorker delivery_worker(rt->store.get(), rt->keyring.get(), rt->clock,
+                                         channels->email.get(), channels->sms.get(), delivery);
+  notify::NotifierDeps notifier_deps;
+  notifier_deps.store = rt->store.get();
+  notifier_deps.keyring = rt->keyring.get();
+  notifier_deps.clock = rt->clock;
+  notifier_deps.email_enabled = channels->email != nullptr;
+  notifier_deps.sms_enabled = channels->sms != nullptr;
+  notifier_deps.kick = [&delivery_worker] { delivery_worker.Kick(); };
+  notify::Notifier notifier(notifier_deps, {o.notify_coalesce_minutes * kMicrosPerMinute});
+  spdlog::info("notifications: e-mail {}, sms {}", notifier_deps.email_enabled ? "on" : "off",
+               notifier_deps.sms_enabled ? "on" : "off");
+
+  // Each module's changes reach the units concerned twice: a live update for their open screens
+  // (GET /api/v1/events) and, coalesced, a neutral message to members who opted in. Case alerts
+  // (high risk, break-the-glass, an intake attached) are urgent; new or moved work items and
+  // referrals are not.
+  auto announce = [&hub, &notifier](std::string kind, notify::Urgency urgency) {
+    auto live = hub.Hook(std::move(kind));
+    auto message = notifier.UnitHook(urgency);
+    return [live, message](const std::string& unit_id) {
+      live(unit_id);
+      message(unit_id);
+    };
+  };
   // Coordination: its hooks keep the justice track open during a withdrawal review and schedule
-  // health follow-ups; on_changed stays empty until live updates and notifications are wired.
-  const coordination::Deps coordination_deps{rt->store.get(), rt->keyring.get(), rt->clock, {}, {}};
+  // health follow-ups.
+  coordination::Deps coordination_deps{rt->store.get(), rt->keyring.get(), rt->clock, {}, {}};
+  coordination_deps.on_changed = announce("work_item", notify::Urgency::kNormal);
   coordination::CoordinationCaseHooks case_hooks(coordination_deps);
   // Referrals: documents sent with a live referral are readable by the receiving unit
-  // (cases::DocumentShares). on_changed is for live updates and notifications, not wired yet.
+  // (cases::DocumentShares).
   referrals::ReferralService referral_service(
-      referrals::Deps{rt->store.get(), rt->keyring.get(), rt->clock, nullptr});
-  const cases::Deps case_deps{rt->store.get(),
-                              rt->keyring.get(),
-                              rt->clock,
-                              &duplicate_finder,
-                              {},
-                              referral_service.shares(),
-                              &case_hooks};
+      referrals::Deps{rt->store.get(), rt->keyring.get(), rt->clock,
+                      announce("referral", notify::Urgency::kNormal)});
+  cases::Deps case_deps{
+      rt->store.get(),           rt->keyring.get(), rt->clock, &duplicate_finder, {},
+      referral_service.shares(), &case_hooks};
+  case_deps.on_alert = announce("alert", notify::Urgency::kUrgent);
   cases::CaseService case_service(case_deps);
   cases::SharingService case_sharing(case_deps);
   cases::DocumentService case_documents(case_deps);
@@ -241,6 +391,8 @@ int RunServe(const Paths& paths, const ServeOptions& o) {
   storage::Store* store = rt->store.get();
   metrics.RegisterGauge("tamkine_db_up", "1 when the database answers",
                         [store] { return store->Ping().ok() ? 1.0 : 0.0; });
+  metrics.RegisterGauge("tamkine_events_streams_open", "live update streams open",
+                        [&hub] { return static_cast<double>(hub.open()); });
 
   std::string web_dir = o.web_dir;
   if (web_dir.empty() && std::filesystem::exists("web/dist/index.html")) web_dir = "web/dist";
@@ -259,6 +411,9 @@ int RunServe(const Paths& paths, const ServeOptions& o) {
   deps.stats = &stats_service;
   deps.referrals = &referral_service;
   deps.coordination = &coordination_service;
+  deps.hub = &hub;
+  deps.notifier = &notifier;
+  deps.events_heartbeat = std::chrono::seconds(o.events_heartbeat_seconds);
   deps.clock = rt->clock;
   deps.metrics = &metrics;
   deps.ready = [store] { return store->Ping(); };
@@ -288,12 +443,14 @@ int RunServe(const Paths& paths, const ServeOptions& o) {
   }
   Housekeeper housekeeper(rt.get(), o.checkpoint_interval_seconds);
   EscalationTimer escalation(&escalator, rt->clock, kEscalationSweepSeconds);
+  delivery_worker.Start();
   std::printf("listening on %s://%s:%u\n", deps.tls ? "https" : "http", o.address.c_str(),
               server.port());
   if (o.demo) std::printf("demo accounts and password: docs/DEMO.md\n");
   std::fflush(stdout);
   server.Run();
   escalation.Stop();
+  delivery_worker.Stop();  // after the send in progress; what is left waits in the outbox
   housekeeper.Stop();
   spdlog::info("stopped");
   return 0;

@@ -35,6 +35,31 @@ struct ServeOptions {
   int rate_limit_burst = 200;
   // Published statistics withhold counts below this (docs/statistics.md).
   int64_t stats_threshold = 5;
+  // Live updates (GET /api/v1/events): heartbeat period (also how often an open stream rechecks
+  // its session), and the caps on open streams (per user; in all).
+  int events_heartbeat_seconds = 15;
+  int events_max_streams_per_user = 4;
+  int events_max_streams = 500;
+  // Notifications outside the platform (docs/notifications.md). A channel is enabled when its
+  // host (SMTP) or URL (SMS) is set; secrets are read from files (mode 0600) or the environment.
+  std::string smtp_host;
+  int smtp_port = 587;
+  std::string smtp_security = "starttls";  // none | starttls | tls
+  std::string smtp_from;
+  std::string smtp_user;
+  std::string smtp_password_file;
+  std::string smtp_helo = "tamkine.invalid";
+  std::string sms_url;
+  std::string sms_method = "POST";
+  std::string sms_body = R"({"to":"{to}","text":"{text}"})";
+  std::string sms_content_type = "application/json";
+  std::string sms_auth_header_file;  // one line "Name: value"
+  std::string sms_auth_header_env;   // or the name of an environment variable holding it
+  int notify_coalesce_minutes = 10;
+  int notify_max_attempts = 8;
+  int notify_retry_base_seconds = 30;
+  int notify_retry_max_seconds = 3600;
+  int notify_poll_seconds = 5;
 };
 
 void AddServeOptions(CLI::App* cmd, ServeOptions* o);

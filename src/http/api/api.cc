@@ -460,6 +460,8 @@ void Api::RegisterRoutes() {
   RegisterStatsRoutes(router_, d);
   RegisterReferralRoutes(router_, d);
   RegisterCoordinationRoutes(router_, d);
+  RegisterEventRoutes(router_, d);
+  RegisterNotificationRoutes(router_, d);
 }
 
 }  // namespace tamkine::http::api

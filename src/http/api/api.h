@@ -3,6 +3,7 @@
 // (http/status_mapping). Handlers decode and validate JSON, then call domain services.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -42,6 +43,10 @@ class AuthService;
 namespace http {
 class Metrics;
 }
+namespace notify {
+class Hub;
+class Notifier;
+}  // namespace notify
 }  // namespace tamkine
 
 namespace tamkine::http::api {
@@ -60,6 +65,10 @@ struct ApiDeps {
   stats::StatsService* stats = nullptr;
   referrals::ReferralService* referrals = nullptr;
   coordination::CoordinationService* coordination = nullptr;
+  notify::Hub* hub = nullptr;            // live updates; null = GET /api/v1/events answers 503
+  notify::Notifier* notifier = nullptr;  // the outbox; null = its endpoints answer 503
+  std::chrono::milliseconds events_heartbeat{
+      15000};  // also how often a stream rechecks its session
   const Clock* clock = nullptr;
   Metrics* metrics = nullptr;
   std::function<Status()> ready;   // checks the database for /readyz

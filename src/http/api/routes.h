@@ -59,4 +59,9 @@ void RegisterStatsRoutes(Router& router, ApiDeps& deps);
 // docs/openapi/40-coordination.json).
 void RegisterCoordinationRoutes(Router& router, ApiDeps& deps);
 
+// Live updates (events_routes.cc) and the notification outbox (notification_routes.cc),
+// docs/openapi/42-notifications.json.
+void RegisterEventRoutes(Router& router, ApiDeps& deps);
+void RegisterNotificationRoutes(Router& router, ApiDeps& deps);
+
 }  // namespace tamkine::http::api

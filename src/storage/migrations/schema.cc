@@ -142,6 +142,7 @@ std::vector<Migration> SchemaMigrations(std::string_view dialect) {
       {5, "coordination: work items, instruction catalogue, protection measures",
        V5Coordination(pg)},
       {6, "referrals between units", V6Referrals(pg)},
+      {7, "notifications outbox and preferences", V7Notifications(pg)},
       {8, "statistics: cases by update time", V8Stats(pg)},
   };
 }
