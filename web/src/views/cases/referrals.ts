@@ -314,6 +314,7 @@ function referForm(c: CaseView, units: Unit[], docs: CaseDocument[], saved: () =
         throw err;
       }
       form.el.reset();
+      f.service.control.dispatchEvent(new Event('change'));
       syncAgreement();
       await saved();
     },
