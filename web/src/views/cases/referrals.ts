@@ -213,8 +213,10 @@ function pathItem(r: Referral, n: number, all: Referral[], units: () => Promise<
   return h(
     'li',
     { class: `referral ref-state-${r.state}`, 'data-testid': 'referral', 'data-id': r.id, 'data-state': r.state, id: `referral-${n}` },
-    h('h3', null, () => t('ref.number', { n: formatNumber(n) }), ' — ', h('bdi', null, r.from_unit.name), ' → ', h('bdi', null, r.to_unit.name)),
+    h('h3', null, () => t('ref.number', { n: formatNumber(n) })),
     dl(
+      ['field.from', h('bdi', null, r.from_unit.name)],
+      ['field.to', h('bdi', null, r.to_unit.name)],
       ['field.service', service(r.service)],
       ['field.priority', priority(r.priority)],
       ['field.state', stateLabel(r.state)],
@@ -322,8 +324,8 @@ function referForm(c: CaseView, units: Unit[], docs: CaseDocument[], saved: () =
   form.add(...f.all);
   for (const k of checks) form.track(k);
   form.track(agreement);
+  form.body.prepend(h('p', { class: 'panel panel-warn', 'data-testid': 'consent-needed' }, label('consentNeeded')));
   form.body.append(
-    h('p', { class: 'hint' }, label('consentNeeded')),
     h(
       'fieldset',
       { class: 'ref-documents', 'data-testid': 'referral-documents-choice' },
