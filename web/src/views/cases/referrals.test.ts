@@ -145,6 +145,38 @@ describe('case Referrals tab', () => {
     expect(seen.find((s) => s.method === 'POST')?.body).toEqual({ version: 4, reason: 'Not our service', next_step: { text: 'The listening centre follows her', holder_unit_id: ngo.id }, acting_unit_id: police.id });
     expect(el.textContent).toContain(t('ref.done.decline'));
   });
+
+  it('declines by referring her on: the new referral’s errors show next to its own fields', async () => {
+    const seen = routes({ ...base, 'GET /api/v1/cases/C1/referrals': { status: 200, body: { items: [incoming] } }, 'POST /api/v1/referrals/R3/decline': [err(400, 'next_step.referral.to_unit_id', 'no consent of hers'), { status: 200, body: { ...incoming, state: 'declined' } }] });
+    const el = openTab();
+    await settle();
+    items(el)[0]!.querySelector<HTMLButtonElement>('[data-action="decline"]')!.click();
+    await settle();
+    const form = el.querySelector<HTMLFormElement>('[data-testid="decline-form"]')!;
+    form.querySelector<HTMLTextAreaElement>('[name="reason"]')!.value = 'Not our service';
+    select(form, 'next_step', 'referral');
+    expect(form.querySelector<HTMLTextAreaElement>('[name="next_step.text"]')!.disabled).toBe(true);
+    select(form, 'next_step.referral.service', 'shelter');
+    select(form, 'next_step.referral.to_unit_id', shelter.id);
+    form.requestSubmit();
+    await settle();
+    expect(seen.find((s) => s.method === 'POST')?.body).toEqual({ version: 4, reason: 'Not our service', next_step: { referral: { to_unit_id: shelter.id, service: 'shelter', priority: 'normal' } }, acting_unit_id: police.id });
+    expect(form.querySelector('[name="next_step.referral.to_unit_id"]')!.closest('.field')!.querySelector('.field-error')?.textContent).toContain('no consent of hers');
+    form.requestSubmit();
+    await settle();
+    expect(el.textContent).toContain(t('ref.done.decline'));
+  });
+
+  it('the receiving unit records that the service was given', async () => {
+    const seen = routes({ ...base, 'GET /api/v1/cases/C1/referrals': { status: 200, body: { items: [{ ...incoming, state: 'accepted', version: 5 }] } }, 'POST /api/v1/referrals/R3/complete': { status: 200, body: { ...incoming, state: 'completed' } } });
+    const el = openTab();
+    await settle();
+    const actions = items(el)[0]!.querySelectorAll<HTMLButtonElement>('[data-action]');
+    expect([...actions].map((b) => b.dataset.action)).toEqual(['complete']);
+    actions[0]!.click();
+    await settle();
+    expect(seen.find((s) => s.method === 'POST')).toMatchObject({ path: '/api/v1/referrals/R3/complete', body: { version: 5, acting_unit_id: police.id } });
+  });
 });
 
 describe('/referrals', () => {
