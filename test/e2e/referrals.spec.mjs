@@ -142,6 +142,29 @@ describe('referrals', () => {
       await s.getByText(tr('ar', 'ref.done.decline')).waitFor();
     });
 
+    // Two users at once: the shelter's list still shows a referral the police has just cancelled.
+    let third;
+    await withScreenshot(p, 'referrals-police-third', async () => {
+      third = await referToShelter(p, caseId, shelterId, false);
+    });
+    await withScreenshot(s, 'referrals-shelter-sees-third', async () => {
+      await s.goto(`${BASE}/referrals`);
+      await s.locator(`[data-testid="referrals-incoming"] tr[data-id="${third.id}"]`).waitFor();
+    });
+    await withScreenshot(p, 'referrals-police-cancels', async () => {
+      const item = p.locator(`[data-testid="referral"][data-id="${third.id}"]`);
+      await item.locator('[data-action="cancel"]').click();
+      await p.locator(`[data-testid="referral"][data-id="${third.id}"][data-state="cancelled"]`).waitFor();
+    });
+    await withScreenshot(s, 'referrals-shelter-conflict', async () => {
+      await s.locator(`[data-testid="referrals-incoming"] tr[data-id="${third.id}"] [data-action="accept"]`).click();
+      await s.getByTestId('referral-conflict').waitFor();
+      assert.equal(await s.getByTestId('referral-conflict').innerText(), tr('ar', 'ref.conflict'));
+      // Reloaded: a cancelled referral is no longer waiting for an answer.
+      await s.locator(`[data-testid="referrals-incoming"] tr[data-id="${third.id}"]`).waitFor({ state: 'detached' });
+      assert.equal((await getJson(s, `/api/v1/referrals/${third.id}`)).state, 'cancelled');
+    });
+
     await withScreenshot(p, 'referrals-police-sees-path', async () => {
       await p.goto(`${BASE}/cases/${caseId}/referrals`);
       const item = p.locator(`[data-testid="referral"][data-id="${second.id}"][data-state="declined"]`);
