@@ -80,18 +80,18 @@ function adminRoute(titleKey: string, view: (ctx: RouteContext) => HTMLElement) 
 }
 
 /** Case screens: a separate chunk, loaded the first time one is opened. */
-function caseRoute(titleKey: string, pick: (m: typeof import('./views/cases')) => (ctx: RouteContext) => HTMLElement) {
+function caseRoute(titleKey: string, pick: (m: typeof import('./views/cases')) => (ctx: RouteContext) => HTMLElement, section: 'cases' | 'referrals' = 'cases') {
   return async (ctx: RouteContext) => {
     if (!(await requireSession(ctx))) return;
     if (!currentSession()?.user.memberships.some((m) => CASE_SECTORS.includes(m.sector))) {
-      await showStaff(h('section', null, pageHeading('case.list.title'), withheld()), tr(titleKey), 'cases');
+      await showStaff(h('section', null, pageHeading(section === 'cases' ? 'case.list.title' : titleKey), withheld()), tr(titleKey), section);
       return;
     }
     try {
       const m = await import('./views/cases');
-      if (ctx.live()) await showStaff(pick(m)(ctx), tr(titleKey), 'cases');
+      if (ctx.live()) await showStaff(pick(m)(ctx), tr(titleKey), section);
     } catch (err) {
-      if (ctx.live()) await showStaff(h('section', null, pageHeading('error.title'), loadError(err, () => void navigate(currentLocation(), { replace: true }))), tr('error.title'), 'cases');
+      if (ctx.live()) await showStaff(h('section', null, pageHeading('error.title'), loadError(err, () => void navigate(currentLocation(), { replace: true }))), tr('error.title'), section);
     }
   };
 }
@@ -194,6 +194,7 @@ function registerRoutes(): void {
   route('/cases/duplicates', caseRoute('review.title', (m) => m.reviewView));
   route('/cases/:id', caseRoute('case.title', (m) => m.caseView));
   route('/cases/:id/:tab', caseRoute('case.title', (m) => m.caseView));
+  route('/referrals', caseRoute('ref.list.title', (m) => m.referralsListView, 'referrals'));
 
   route('/directory', directoryRoute('dir.services', (m) => m.directoryListView));
   route('/directory/new', directoryRoute('dir.newTitle', (m) => (ctx) => m.serviceFormView(ctx, null)));

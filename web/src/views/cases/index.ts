@@ -6,3 +6,4 @@ export { casesListView } from './list';
 export { intakeView } from './intake';
 export { caseView, breakGlassView } from './view';
 export { reviewView } from './review';
+export { referralsListView } from './referrals';
