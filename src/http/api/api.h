@@ -30,6 +30,7 @@ class StatsService;
 }  // namespace stats
 namespace referrals {
 class ReferralService;
+}  // namespace referrals
 namespace coordination {
 class CoordinationService;
 }
