@@ -102,7 +102,11 @@ describe('coordination', () => {
 
     await withScreenshot(pros, 'coordination-done', async () => {
       await pros.reload();
-      await pros.locator(`[data-testid="work-items"] tr[data-id="${created.id}"][data-state="done"]`).waitFor();
+      const row = pros.locator(`[data-testid="work-items"] tr[data-id="${created.id}"][data-state="done"]`);
+      await row.waitFor();
+      // Lists withhold free text; the issuing unit reads the outcome from the item.
+      await row.getByTestId('show-text').click();
+      assert.match(await row.getByTestId('item-text').innerText(), /certificate requested/);
     });
     await officer.close();
     await pros.close();

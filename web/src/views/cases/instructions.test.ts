@@ -92,6 +92,17 @@ describe('Instructions tab', () => {
     expect(el.querySelector('[data-testid="withdrawal-form"]')).not.toBeNull();
   });
 
+  it('the issuing unit reads a withheld outcome from the item itself', async () => {
+    asProsecutor();
+    routes({ ...base, 'GET /api/v1/cases/C1/work-items': { status: 200, body: { items: [{ ...done, outcome: undefined, text_withheld: true }] } }, 'GET /api/v1/work-items/W1': { status: 200, body: done } });
+    const el = instructionsTab(caseView(), () => {});
+    document.body.replaceChildren(el);
+    await settle();
+    el.querySelector<HTMLButtonElement>('[data-testid="show-text"]')!.click();
+    await settle();
+    expect(el.querySelector('[data-testid="item-text"]')?.textContent).toBe('Accompanied at 10:20');
+  });
+
   it('a prosecutor gives an instruction: units that can perform it, the type priority by default', async () => {
     asProsecutor();
     const seen = routes({ ...base, 'POST /api/v1/cases/C1/instructions': { status: 201, body: done } });

@@ -2,7 +2,7 @@
 // overdue mark, the outcome where the reader may see it); "give an instruction" for prosecutors
 // and unit heads (the target units offered are those whose sector can perform the type); "record
 // a withdrawal of complaint", which opens a review by the prosecution; the protection measures.
-import { api, type Unit } from '../../lib/api';
+import { api, ApiError, type Unit } from '../../lib/api';
 import { h, type Child } from '../../lib/dom';
 import { Field, Form } from '../../lib/forms';
 import { currentSession } from '../../lib/session';
@@ -47,6 +47,24 @@ export function isoOf(v: string): string | undefined {
   return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
 }
 
+/** Lists withhold free text; the target and issuing units read it from the item itself. */
+function showText(w: WorkItem): HTMLElement {
+  const cell = h('span', null);
+  const btn = h('button', { type: 'button', class: 'btn btn-small btn-quiet', 'data-testid': 'show-text' }, tr('coord.showText'));
+  btn.addEventListener('click', async () => {
+    btn.disabled = true;
+    try {
+      const full = await api.get<WorkItem>(`/api/v1/work-items/${encodeURIComponent(w.id)}`);
+      const text = full.outcome ?? full.refusal_reason ?? null;
+      cell.replaceChildren(text ? h('bdi', { 'data-testid': 'item-text' }, text) : h('span', null, tr('case.none')));
+    } catch (err) {
+      cell.replaceChildren(err instanceof ApiError && (err.status === 403 || err.status === 404) ? h('span', { class: 'hint' }, tr('coord.textWithheld')) : loadError(err));
+    }
+  });
+  cell.append(btn);
+  return cell;
+}
+
 function itemsTable(items: WorkItem[], types: InstructionType[]): HTMLElement {
   if (items.length === 0) return h('p', { class: 'empty' }, tr('coord.noItems'));
   return h(
@@ -70,7 +88,7 @@ function itemsTable(items: WorkItem[], types: InstructionType[]): HTMLElement {
             'td',
             null,
             w.outcome_code ? [tr(`coord.outcomeCode.${w.outcome_code}`), ' '] : null,
-            w.outcome ? h('bdi', null, w.outcome) : w.refusal_reason ? h('bdi', null, w.refusal_reason) : w.text_withheld && ['done', 'refused', 'declined'].includes(w.state) ? h('span', { class: 'hint' }, tr('coord.textWithheld')) : null,
+            w.outcome ? h('bdi', null, w.outcome) : w.refusal_reason ? h('bdi', null, w.refusal_reason) : w.text_withheld && ['done', 'refused', 'declined'].includes(w.state) ? showText(w) : null,
           ),
         ),
       ),
@@ -126,7 +144,7 @@ export function instructionForm(c: CaseView, types: InstructionType[], units: Un
     options: [{ value: '', label: tr('common.choose') }, ...types.map((x) => ({ value: x.code, label: typeLabel({ kind: 'instruction', type: x.code }, types) }))],
   });
   const target = new Field({ name: 'target_unit_id', label: 'coord.field.target', type: 'select', required: true, hint: 'coord.field.targetHint', options: [] });
-  const priority = new Field({ name: 'priority', label: 'coord.field.priority', type: 'select', options: PRIORITIES.map((p) => ({ value: p, label: tr(`coord.priority.${p}`) })) });
+  const priority = new Field({ name: 'priority', label: 'coord.field.priority', type: 'select', options: [{ value: '', label: tr('coord.field.priorityDefault') }, ...PRIORITIES.map((p) => ({ value: p, label: tr(`coord.priority.${p}`) }))] });
   const issued = new Field({ name: 'issued_at', label: 'coord.field.issuedAt', type: 'datetime-local', hint: 'coord.field.issuedAtHint' });
   const due = new Field({ name: 'due_at', label: 'coord.field.dueAt', type: 'datetime-local', hint: 'coord.field.dueAtHint' });
   const note = new Field({ name: 'note', label: 'coord.field.note', type: 'textarea', maxLength: 4000, hint: 'coord.field.noteHint' });
