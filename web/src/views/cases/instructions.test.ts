@@ -3,7 +3,7 @@ import { setLocale } from '../../i18n';
 import { setSession } from '../../lib/session';
 import { settle } from '../../test/fetch';
 import { resetCatalogue, type InstructionType, type WorkItem } from '../coordination/model';
-import { caseView, health, police, signInAsPolice } from './fixtures.test-util';
+import { caseView, health, police, regions, signInAsPolice, vocab } from './fixtures.test-util';
 import { instructionsTab } from './instructions';
 
 interface Seen {
@@ -77,7 +77,7 @@ describe('Instructions tab', () => {
   it('lists the work items with type, unit, badge, overdue mark, state and outcome', async () => {
     signInAsPolice();
     routes(base);
-    const el = instructionsTab(caseView(), () => {});
+    const el = instructionsTab(caseView(), vocab, () => {});
     document.body.replaceChildren(el);
     await settle();
     const row = el.querySelector<HTMLElement>('[data-testid="work-item"]')!;
@@ -95,7 +95,7 @@ describe('Instructions tab', () => {
   it('the issuing unit reads a withheld outcome from the item itself', async () => {
     asProsecutor();
     routes({ ...base, 'GET /api/v1/cases/C1/work-items': { status: 200, body: { items: [{ ...done, outcome: undefined, text_withheld: true }] } }, 'GET /api/v1/work-items/W1': { status: 200, body: done } });
-    const el = instructionsTab(caseView(), () => {});
+    const el = instructionsTab(caseView(), vocab, () => {});
     document.body.replaceChildren(el);
     await settle();
     el.querySelector<HTMLButtonElement>('[data-testid="show-text"]')!.click();
@@ -106,7 +106,7 @@ describe('Instructions tab', () => {
   it('a prosecutor gives an instruction: units that can perform it, the type priority by default', async () => {
     asProsecutor();
     const seen = routes({ ...base, 'POST /api/v1/cases/C1/instructions': { status: 201, body: done } });
-    const el = instructionsTab(caseView(), () => {});
+    const el = instructionsTab(caseView(), vocab, () => {});
     document.body.replaceChildren(el);
     await settle();
     const form = el.querySelector<HTMLFormElement>('[data-testid="instruction-form"]')!;
@@ -132,7 +132,7 @@ describe('Instructions tab', () => {
   it('shows the server error next to its field', async () => {
     asProsecutor();
     routes({ ...base, 'POST /api/v1/cases/C1/instructions': { status: 400, body: { error: { code: 'invalid_argument', message: 'must be in the future', field: 'due_at' } } } });
-    const el = instructionsTab(caseView(), () => {});
+    const el = instructionsTab(caseView(), vocab, () => {});
     document.body.replaceChildren(el);
     await settle();
     const form = el.querySelector<HTMLFormElement>('[data-testid="instruction-form"]')!;
@@ -150,7 +150,7 @@ describe('Instructions tab', () => {
   it('records a withdrawal and explains the review it opens', async () => {
     signInAsPolice();
     const seen = routes({ ...base, 'POST /api/v1/cases/C1/withdrawal': { status: 201, body: {} } });
-    const el = instructionsTab(caseView(), () => {});
+    const el = instructionsTab(caseView(), vocab, () => {});
     document.body.replaceChildren(el);
     await settle();
     const form = el.querySelector<HTMLFormElement>('[data-testid="withdrawal-form"]')!;
@@ -159,4 +159,21 @@ describe('Instructions tab', () => {
     await settle();
     expect(seen.find((s) => s.method === 'POST')?.path).toBe('/api/v1/cases/C1/withdrawal');
   });
+
+  it('an active measure offers "report a violation", which sends an incident and a police unit', async () => {
+    signInAsPolice();
+    const measure = { id: 'M1', kind: 'contact_ban', issuing_authority: 'Procureur du Roi, Fès', starts_on: new Date().toISOString(), ends_on: null, state: 'active', conditions_withheld: true };
+    routes({
+      ...base,
+      'GET /api/v1/cases/C1/protection-measures': { status: 200, body: { items: [measure] } },
+      'GET /api/v1/reference/regions': { status: 200, body: { items: regions } },
+      'GET /api/v1/protection-measures/M1/violations': { status: 500 },
+    });
+    const el = instructionsTab(caseView(), vocab, () => {});
+    document.body.replaceChildren(el);
+    await settle();
+    const det = el.querySelector<HTMLDetailsElement>('[data-testid="report-violation"]')!;
+    expect(det.textContent).toContain('urgent instruction');
+  });
 });
+

@@ -8,7 +8,9 @@ import { Field, Form } from '../../lib/forms';
 import { currentSession } from '../../lib/session';
 import { formatDateTime, tr } from '../../i18n';
 import { loadError, loading } from '../common';
-import { acting, caseApi, type CaseView } from './model';
+import { acting, caseApi, type CaseView, type Vocabulary } from './model';
+import { incidentFields } from './incident';
+import { loadRegions } from '../../lib/reference';
 import {
   dueText,
   loadCatalogue,
@@ -96,7 +98,7 @@ function itemsTable(items: WorkItem[], types: InstructionType[]): HTMLElement {
   );
 }
 
-export function instructionsTab(c: CaseView, say: (m: Child) => void): HTMLElement {
+export function instructionsTab(c: CaseView, v: Vocabulary, say: (m: Child) => void): HTMLElement {
   const list = h('div', null, loading());
   const el = h('section', { 'aria-labelledby': 'instr-h' }, h('h2', { id: 'instr-h' }, tr('case.tab.instructions')), list);
   let types: InstructionType[] = [];
@@ -131,7 +133,7 @@ export function instructionsTab(c: CaseView, say: (m: Child) => void): HTMLEleme
   }
 
   if (canRecordWithdrawal()) el.append(withdrawalPanel(c, say, refresh));
-  el.append(measuresPanel(c, say));
+  el.append(measuresPanel(c, v, say, refresh));
   return el;
 }
 
@@ -200,7 +202,7 @@ function withdrawalPanel(c: CaseView, say: (m: Child) => void, refresh: () => Pr
   return h('section', { class: 'panel', 'aria-labelledby': 'wd-h' }, h('h3', { id: 'wd-h' }, tr('coord.withdrawal.title')), h('p', { class: 'hint' }, tr('coord.withdrawal.explain')), form.el);
 }
 
-function measuresPanel(c: CaseView, say: (m: Child) => void): HTMLElement {
+function measuresPanel(c: CaseView, v: Vocabulary, say: (m: Child) => void, refreshItems: () => Promise<void>): HTMLElement {
   const list = h('div', null, loading());
   const refresh = async () => {
     try {
@@ -212,7 +214,7 @@ function measuresPanel(c: CaseView, say: (m: Child) => void): HTMLElement {
               'table',
               { class: 'table', 'data-testid': 'measures' },
               h('caption', { class: 'sr-only' }, tr('coord.measure.title')),
-              h('thead', null, h('tr', null, ['coord.measure.kind', 'coord.measure.authority', 'coord.measure.period', 'coord.state', 'coord.measure.conditions'].map((k) => h('th', { scope: 'col' }, tr(k))))),
+              h('thead', null, h('tr', null, ['coord.measure.kind', 'coord.measure.authority', 'coord.measure.period', 'coord.state', 'coord.measure.conditions', 'common.actions'].map((k) => h('th', { scope: 'col' }, tr(k))))),
               h(
                 'tbody',
                 null,
@@ -225,6 +227,10 @@ function measuresPanel(c: CaseView, say: (m: Child) => void): HTMLElement {
                     h('td', null, formatDateTime(m.starts_on), ' — ', m.ends_on ? formatDateTime(m.ends_on) : tr('coord.measure.noEnd')),
                     h('td', null, tr(`coord.measure.state.${m.state}`)),
                     h('td', null, m.conditions_withheld ? h('span', { class: 'hint' }, tr('coord.textWithheld')) : m.conditions ? h('bdi', null, m.conditions) : tr('case.none')),
+                    h('td', null, m.state === 'active' ? violationReport(v, m, async () => {
+                      say(tr('coord.violation.saved'));
+                      await Promise.all([refresh(), refreshItems()]);
+                    }) : null),
                   ),
                 ),
               ),
@@ -256,3 +262,44 @@ function measuresPanel(c: CaseView, say: (m: Child) => void): HTMLElement {
   return el;
 }
 
+
+/** "Report a violation": an incident on the case and an urgent instruction to a police unit. */
+function violationReport(v: Vocabulary, m: Measure, saved: () => Promise<void>): HTMLElement {
+  const box = h('div');
+  const det = h('details', { class: 'violation', 'data-testid': 'report-violation' }, h('summary', null, tr('coord.violation.report')), h('p', { class: 'hint' }, tr('coord.violation.explain')), box);
+  let built = false;
+  det.addEventListener('toggle', async () => {
+    if (!det.open || built) return;
+    built = true;
+    box.replaceChildren(loading());
+    try {
+      const [regions, units] = await Promise.all([loadRegions(), api.get<{ items: Unit[] }>('/api/v1/units')]);
+      const target = new Field({
+        name: 'target_unit_id',
+        label: 'coord.field.target',
+        type: 'select',
+        required: true,
+        options: [{ value: '', label: tr('common.choose') }, ...units.items.filter((u) => u.active && ['police', 'gendarmerie'].includes(u.sector)).map((u) => ({ value: u.id, label: u.name }))],
+      });
+      const note = new Field({ name: 'note', label: 'coord.field.note', type: 'textarea', maxLength: 4000 });
+      const form: Form = new Form({
+        submit: 'coord.violation.submit',
+        onSubmit: async () => {
+          await api.post(`/api/v1/protection-measures/${encodeURIComponent(m.id)}/violations`, { target_unit_id: target.value(), incident: incident.value(), note: note.value() || undefined, ...acting() });
+          det.open = false;
+          await saved();
+        },
+      });
+      form.add(target);
+      const incident = incidentFields(form, v, regions, '');
+      incident.rename('incident');
+      form.body.append(incident.el);
+      form.add(note);
+      box.replaceChildren(form.el);
+    } catch (err) {
+      built = false;
+      box.replaceChildren(loadError(err));
+    }
+  });
+  return det;
+}

@@ -112,7 +112,7 @@ function tabContent(tab: Tab, c: CaseView, v: Vocabulary, say: (m: Child) => voi
     case 'access':
       return accessTab(c);
     case 'instructions':
-      return instructionsTab(c, say);
+      return instructionsTab(c, v, say);
   }
 }
 
