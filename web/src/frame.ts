@@ -19,7 +19,7 @@ import { installEscapeShortcut, quickExitButton } from './views/public/quickexit
 import { CASE_SECTORS } from './views/cases/sectors';
 
 type Kind = 'staff' | 'bare' | 'public';
-export type Section = 'home' | 'admin' | 'cases' | 'referrals' | 'directory' | 'stats' | null;
+export type Section = 'home' | 'admin' | 'cases' | 'referrals' | 'directory' | 'stats' | 'inbox' | null;
 
 let kind: Kind | null = null;
 let shellUser: string | null = null;
@@ -102,6 +102,8 @@ function buildStaff(): void {
         )
       : h('p', { class: 'acting' }, h('span', { class: 'sr-only' }, tr('shell.actingAs')), ' ', membershipText(0));
   const links: [Section, string, string][] = [['home', '/', 'nav.home']];
+  // Case-working units start their day from the inbox: it comes first.
+  if (ms.some((m) => CASE_SECTORS.includes(m.sector))) links.unshift(['inbox', '/inbox', 'nav.inbox']);
   if (ms.some((m) => CASE_SECTORS.includes(m.sector))) links.push(['cases', '/cases', 'case.nav'], ['referrals', '/referrals', 'ref.nav']);
   links.push(['directory', '/directory', 'dir.nav']);
   if (ms.some((m) => ['administrator', 'commission_member', 'unit_head'].includes(m.role))) links.push(['stats', '/stats', 'nav.stats']);

@@ -121,6 +121,18 @@ function statsRoute() {
   };
 }
 
+function inboxRoute() {
+  return async (ctx: RouteContext) => {
+    if (!(await requireSession(ctx))) return;
+    try {
+      const m = await import('./views/coordination/inbox');
+      if (ctx.live()) await showStaff(m.inboxView(ctx), tr('inbox.title'), 'inbox');
+    } catch (err) {
+      if (ctx.live()) await showStaff(h('section', null, pageHeading('error.title'), loadError(err, () => void navigate(currentLocation(), { replace: true }))), tr('error.title'), 'inbox');
+    }
+  };
+}
+
 function notFoundView(): HTMLElement {
   return h(
     'section',
@@ -202,6 +214,7 @@ function registerRoutes(): void {
   route('/directory/shelters', directoryRoute('dir.shelters', (m) => m.sheltersView));
   route('/directory/find-bed', directoryRoute('dir.findBed', (m) => m.findBedView));
   route('/stats', statsRoute());
+  route('/inbox', inboxRoute());
 
   notFound(async () => {
     if (currentSession()) await showStaff(notFoundView(), tr('notFound.title'), null);

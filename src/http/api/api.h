@@ -31,7 +31,7 @@ class StatsService;
 }  // namespace stats
 namespace referrals {
 class ReferralService;
-}
+}  // namespace referrals
 namespace coordination {
 class CoordinationService;
 }

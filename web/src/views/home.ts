@@ -4,6 +4,7 @@ import { currentSession } from '../lib/session';
 import { roleLabel, sectorLabel } from '../lib/reference';
 import { tr } from '../i18n';
 import { pageHeading } from './common';
+import { CASE_SECTORS } from './cases/sectors';
 
 export function homeView(): HTMLElement {
   const user = currentSession()?.user;
@@ -13,6 +14,7 @@ export function homeView(): HTMLElement {
     { class: 'home' },
     pageHeading(tr('home.greeting', { name: `\u2068${user.display_name}\u2069` })),
     h('p', { class: 'lead' }, tr('home.intro')),
+    user.memberships.some((m) => CASE_SECTORS.includes(m.sector)) ? h('p', null, h('a', { href: '/inbox', class: 'btn', 'data-testid': 'home-inbox' }, tr('home.inbox'))) : null,
     h('h2', null, tr('home.memberships')),
     user.memberships.length === 0
       ? h('p', null, tr('home.noMemberships'))

@@ -16,12 +16,13 @@ import { incidentFields } from './incident';
 import { survivorFields, type Known } from './survivor';
 import { consentsTab } from './consents';
 import { referralsTab } from './referrals';
+import { instructionsTab } from './instructions';
 import { takeFlash } from '../admin/units';
 import { acting, caseApi, casePath, loadVocabulary, statusLabel, vlabel, type AccessLogEntry, type CaseView, type Compartment, type Identity, type Risk, type TimelineEntry, type Vocabulary } from './model';
 import { choices } from './parts';
 import { codeBlock } from './receipt';
 
-export const TABS = ['summary', 'timeline', 'notes', 'documents', 'consents', 'referrals', 'status', 'risk', 'access'] as const;
+export const TABS = ['summary', 'timeline', 'notes', 'documents', 'consents', 'referrals', 'instructions', 'status', 'risk', 'access'] as const;
 export type Tab = (typeof TABS)[number];
 
 const dl = (...pairs: [string, Child][]) => h('dl', { class: 'facts' }, pairs.flatMap(([k, v]) => [h('dt', null, tr(k)), h('dd', null, v)]));
@@ -113,6 +114,8 @@ function tabContent(tab: Tab, c: CaseView, v: Vocabulary, say: (m: Child) => voi
       return riskTab(c, v, say, reload);
     case 'access':
       return accessTab(c);
+    case 'instructions':
+      return instructionsTab(c, v, say);
   }
 }
 
