@@ -199,6 +199,20 @@ function registerRoutes(): void {
   route('/admin/users', adminRoute('admin.users', usersListView));
   route('/admin/users/new', adminRoute('admin.users.new', userFormView));
   route('/admin/audit', adminRoute('admin.audit', auditView));
+  route('/admin/notifications', async (ctx) => {
+    if (!(await requireSession(ctx))) return;
+    if (!isAdministrator()) {
+      await showStaff(adminWithheld(), tr('nav.admin'), 'admin');
+      return;
+    }
+    const m = await import('./views/notify');
+    if (ctx.live()) await showStaff(m.outboxView(ctx), tr('notify.title'), 'admin');
+  });
+  route('/me/notifications', async (ctx) => {
+    if (!(await requireSession(ctx))) return;
+    const m = await import('./views/notify');
+    if (ctx.live()) await showStaff(m.preferencesView(ctx), tr('notify.pref.title'), 'home');
+  });
 
   route('/cases', caseRoute('case.list.title', (m) => m.casesListView));
   route('/cases/new', caseRoute('intake.title', (m) => m.intakeView));

@@ -15,6 +15,7 @@ export function homeView(): HTMLElement {
     pageHeading(tr('home.greeting', { name: `\u2068${user.display_name}\u2069` })),
     h('p', { class: 'lead' }, tr('home.intro')),
     user.memberships.some((m) => CASE_SECTORS.includes(m.sector)) ? h('p', null, h('a', { href: '/inbox', class: 'btn', 'data-testid': 'home-inbox' }, tr('home.inbox'))) : null,
+    h('p', null, h('a', { href: '/me/notifications', 'data-testid': 'home-notify' }, tr('notify.pref.title'))),
     h('h2', null, tr('home.memberships')),
     user.memberships.length === 0
       ? h('p', null, tr('home.noMemberships'))

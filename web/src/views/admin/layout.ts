@@ -4,13 +4,14 @@ import { h, type Child } from '../../lib/dom';
 import { tr } from '../../i18n';
 import { pageHeading, withheld } from '../common';
 
-export type AdminTab = 'units' | 'users' | 'audit';
+export type AdminTab = 'units' | 'users' | 'audit' | 'notifications';
 
 export function adminPage(tab: AdminTab, titleKey: string, ...content: Child[]): HTMLElement {
   const tabs: [AdminTab, string, string][] = [
     ['units', '/admin/units', 'admin.units'],
     ['users', '/admin/users', 'admin.users'],
     ['audit', '/admin/audit', 'admin.audit'],
+    ['notifications', '/admin/notifications', 'notify.title'],
   ];
   return h(
     'div',
