@@ -8,6 +8,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "access/subject.h"
@@ -19,7 +20,7 @@ namespace tamkine::cases {
 
 class CaseService {
  public:
-  explicit CaseService(Deps deps) : deps_(deps) {}
+  explicit CaseService(Deps deps) : deps_(std::move(deps)) {}
 
   // Opens a case at the intake's receiving unit (the user must work there) with its survivor,
   // incidents, consents and risk assessment, and issues her follow-up code (returned once).

@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "access/subject.h"
@@ -17,7 +18,7 @@ namespace tamkine::cases {
 
 class DocumentService {
  public:
-  explicit DocumentService(Deps deps) : deps_(deps) {}
+  explicit DocumentService(Deps deps) : deps_(std::move(deps)) {}
 
   // InvalidArgument naming the field for an unknown type, bad metadata or a file that is not a
   // PDF, JPEG or PNG; PayloadTooLarge (field "file.content_base64") above kMaxDocumentBytes.

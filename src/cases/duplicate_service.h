@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "access/authorize.h"
@@ -18,7 +19,7 @@ namespace tamkine::cases {
 
 class DuplicateService {
  public:
-  explicit DuplicateService(Deps deps) : deps_(deps) {}
+  explicit DuplicateService(Deps deps) : deps_(std::move(deps)) {}
 
   // The existing cases that may be the same woman as `survivor`, best first, among those the
   // user (acting for `acting_unit_id`) may read: others are left out without a trace (no count,

@@ -22,7 +22,7 @@ class AtClock final : public Clock {
 
 }  // namespace
 
-StatusOr<std::unique_ptr<Importer>> Importer::Create(Deps deps) {
+StatusOr<std::unique_ptr<Importer>> Importer::Create(const Deps& deps) {
   ASSIGN_OR_RETURN(auto key, internal::LoadNameKey(*deps.store, *deps.keyring, deps.clock->Now()));
   return std::unique_ptr<Importer>(new Importer(deps, key));
 }

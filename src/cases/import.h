@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "cases/deps.h"
 #include "cases/model.h"
@@ -25,7 +26,7 @@ struct ImportActor {
 class Importer {
  public:
   // Loads (or creates) the blind name index key.
-  static StatusOr<std::unique_ptr<Importer>> Create(Deps deps);
+  static StatusOr<std::unique_ptr<Importer>> Create(const Deps& deps);
 
   // Opens a case at `at` (the intake's time when it has none); returns its id.
   StatusOr<std::string> AddCase(storage::Tx& tx, const ImportActor& actor, const NewCaseInput& in,
@@ -48,7 +49,7 @@ class Importer {
                  const std::string& user_id, const std::string& reason, Micros at);
 
  private:
-  Importer(Deps deps, std::array<uint8_t, 32> key) : deps_(deps), name_key_(key) {}
+  Importer(Deps deps, std::array<uint8_t, 32> key) : deps_(std::move(deps)), name_key_(key) {}
   Deps deps_;
   std::array<uint8_t, 32> name_key_;
 };

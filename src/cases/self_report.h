@@ -11,6 +11,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "cases/deps.h"
 #include "cases/model.h"
@@ -41,7 +42,7 @@ struct SelfReportOptions {
 class SelfReportService {
  public:
   explicit SelfReportService(Deps deps, SelfReportOptions options = {})
-      : deps_(deps), options_(options) {}
+      : deps_(std::move(deps)), options_(options) {}
 
   // InvalidArgument naming the field for bad input; FailedPrecondition when no unit receives
   // online reports in her province or region (she is told to call the hotline); ResourceExhausted

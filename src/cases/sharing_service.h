@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "access/subject.h"
@@ -17,7 +18,7 @@ namespace tamkine::cases {
 
 class SharingService {
  public:
-  explicit SharingService(Deps deps) : deps_(deps) {}
+  explicit SharingService(Deps deps) : deps_(std::move(deps)) {}
 
   // One consent (or legal ground) per purpose for the recipient unit. InvalidArgument naming the
   // field for a unit that does not exist, a purpose that does not fit its sector, a legal ground

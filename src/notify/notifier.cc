@@ -69,7 +69,7 @@ void Notifier::Kick() const {
 }
 
 StatusOr<std::string> Notifier::Insert(storage::Tx& tx, const Enqueue& e, Micros now) {
-  const std::string id = NewId();
+  std::string id = NewId();
   ASSIGN_OR_RETURN(auto sealed,
                    deps_.keyring->Seal("notifications", "address_sealed", id, e.address));
   RETURN_IF_ERROR(

@@ -169,7 +169,7 @@ class NotifierTest : public ::testing::TestWithParam<std::string> {
     ASSERT_TRUE(set.ok()) << set.status().ToString();
   }
 
-  std::vector<NotificationView> All(Who& admin, std::optional<std::string> state = {}) {
+  std::vector<NotificationView> All(Who& admin, const std::optional<std::string>& state = {}) {
     auto l = notifier_->List(admin.ctx, state, 500);
     EXPECT_TRUE(l.ok()) << l.status().ToString();
     return l.ok() ? *l : std::vector<NotificationView>{};

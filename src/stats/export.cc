@@ -15,9 +15,9 @@ namespace tamkine::stats {
 namespace {
 
 const Json& Labels(std::string_view lang) {
-  static const Json ar = Json::parse(embedded::kLabelsAr, nullptr, false);
-  static const Json fr = Json::parse(embedded::kLabelsFr, nullptr, false);
-  return lang == "ar" ? ar : fr;
+  static const Json kAr = Json::parse(embedded::kLabelsAr, nullptr, false);
+  static const Json kFr = Json::parse(embedded::kLabelsFr, nullptr, false);
+  return lang == "ar" ? kAr : kFr;
 }
 
 std::string Lookup(std::string_view lang, const std::string& key, std::string_view fallback) {
@@ -120,7 +120,7 @@ std::string ToCsv(const StatsResult& r, std::string_view lang) {
     line({total_label, Cell(r.total)});
     return out;
   }
-  auto row = [&](std::string first, auto&& each, const Count& last) {
+  auto row = [&](const std::string& first, auto&& each, const Count& last) {
     std::string l = CsvField(first);
     for (size_t j = 0; j < r.cols.size(); ++j) l += "," + CsvField(each(j));
     l += "," + CsvField(Cell(last)) + "\r\n";

@@ -262,7 +262,9 @@ StatusOr<StatsResult> StatsService::Compute(const StatsQuery& q) const {
   const int scope = lattice.ScopeIndex(q.scope);
   if (scope < 0) return Bad("scope", "unknown province");
   const int period = TotalsLattice::PeriodIndex(q.period);
-  auto [first, last] = MonthRange(q.period);
+  const std::pair<int, int> months = MonthRange(q.period);
+  const int first = months.first;
+  const int last = months.second;
 
   const Dimension* d1 = IsHierarchical(q.by) ? nullptr : FindDimension(q.by);
   std::vector<std::string> row_keys = Keys(q.by, q);

@@ -30,7 +30,7 @@ uint8_t Code(const std::vector<std::string_view>& values, std::string_view v) {
 }
 
 // A fact in Fès (region 3, first province "03.01") opened in `month` of 2026.
-Fact Case(int month, std::string_view age, std::vector<std::string_view> forms,
+Fact Case(int month, std::string_view age, const std::vector<std::string_view>& forms,
           uint8_t province = 0, uint8_t region = 3) {
   Fact f;
   f.month = static_cast<uint16_t>(MonthIndex(2026, month));

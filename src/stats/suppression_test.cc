@@ -40,7 +40,7 @@ std::vector<bool> Determined(const Published& p) {
   const int n_inner = g.rows * g.cols;
   const int n = n_inner + g.rows + g.cols + 1;
   std::vector<std::vector<double>> lines;
-  auto line = [&](std::vector<int> plus, int minus) {
+  auto line = [&](const std::vector<int>& plus, int minus) {
     std::vector<double> row(n, 0.0);
     for (int i : plus) row[i] += 1.0;
     row[minus] -= 1.0;
